@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Sets up vmapwidget from a clean clone on a fresh Debian machine:
+#   .venv/ with the package (editable) and its test tools, node_modules/ and the built JS bundle.
+#   With --with-browser, also Debian's chromium for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [[ "${1:-}" == "--with-browser" && ! -x /usr/bin/chromium ]]; then
+  sudo_cmd=""
+  [[ "$(id -u)" -ne 0 ]] && sudo_cmd="sudo"
+  echo "== installing Debian's chromium for the browser tests"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "== Python environment in .venv"
+[[ -x .venv/bin/python ]] || "${PYTHON:-python3}" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+
+echo "== JavaScript bundle (esbuild) into src/vmapwidget/static/"
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent build
+
+echo "== vmapwidget and its test tools"
+.venv/bin/python -m pip install -q -e ".[test]"

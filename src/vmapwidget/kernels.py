@@ -1,0 +1,264 @@
+"""Jit-compiled nested-vmap kernels that evaluate f(x, y, *params) on a grid.
+
+The kernel is the tutorial's ``vmap(vmap(f, in_axes=(None, 0)), in_axes=(0, None))`` under
+``jit``. Parameters and the x/y values are traced arguments, so moving a slider or a range
+never recompiles: there is one compilation per (grid shape, dtype), kept in a bounded cache.
+
+>>> import jax.numpy as jnp
+>>> kernel = GridKernel(lambda x, y, a: jnp.sin(a * x) * y, ["a"])
+>>> result = kernel.evaluate((-5, 5), (-2, 2), 50, {"a": 1.0})
+>>> result.values.shape, kernel.compiles
+((50, 50), 1)
+>>> _ = kernel.evaluate((-1, 1), (0, 3), 50, {"a": 2.5})
+>>> kernel.compiles
+1
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = [
+    "MAX_RESOLUTION",
+    "GridFunctionError",
+    "GridKernel",
+    "GridResult",
+    "check_range",
+    "check_resolution",
+    "grid_axis",
+]
+
+MAX_RESOLUTION = 2048
+"""Largest number of points along one grid axis (2048² float32 cells = 16 MiB)."""
+
+MAX_ABS_COORDINATE = 1e15
+"""Largest magnitude of a range end; beyond it float32 steps lose all meaning."""
+
+
+class GridFunctionError(ValueError):
+    """The user's function cannot be evaluated on a grid (it raised, or is not pointwise)."""
+
+
+@dataclass(frozen=True)
+class GridResult:
+    """One evaluation of the grid: values of shape ``(len(x), len(y))`` and how it went."""
+
+    values: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    kernel_ms: float
+    compiled: bool
+    nonfinite: int
+
+    @property
+    def finite_range(self) -> tuple[float, float] | None:
+        """(min, max) over the finite cells, or ``None`` when no cell is finite."""
+        finite = self.values[np.isfinite(self.values)]
+        if finite.size == 0:
+            return None
+        return float(finite.min()), float(finite.max())
+
+
+def _as_float(value: Any, what: str) -> float:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
+        raise ValueError(f"{what} must be a real number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be finite, got {number}")
+    return number
+
+
+def check_range(bounds: Sequence[Any], what: str) -> tuple[float, float]:
+    """Validate a (lo, hi) range: two finite numbers with lo < hi and a sane magnitude."""
+    if isinstance(bounds, (str, bytes)) or not isinstance(bounds, Sequence) or len(bounds) != 2:
+        raise ValueError(f"{what} must be a pair (lo, hi), got {bounds!r}")
+    lo, hi = (_as_float(v, what) for v in bounds)
+    if not lo < hi:
+        raise ValueError(f"{what} must have lo < hi, got ({lo:g}, {hi:g})")
+    if max(abs(lo), abs(hi)) > MAX_ABS_COORDINATE:
+        raise ValueError(
+            f"{what} ends must lie within ±{MAX_ABS_COORDINATE:g}, got ({lo:g}, {hi:g})"
+        )
+    if np.float32(lo) == np.float32(hi):
+        raise ValueError(f"{what} ({lo:g}, {hi:g}) is too narrow for float32 to tell apart")
+    return lo, hi
+
+
+def check_resolution(resolution: Any) -> int:
+    """Validate a number of grid points along one axis: an int in 1 … MAX_RESOLUTION."""
+    if isinstance(resolution, (bool, np.bool_)) or not isinstance(resolution, (int, np.integer)):
+        raise ValueError(f"resolution must be an integer, got {resolution!r}")
+    if not 1 <= resolution <= MAX_RESOLUTION:
+        raise ValueError(f"resolution must be between 1 and {MAX_RESOLUTION}, got {resolution}")
+    return int(resolution)
+
+
+def grid_axis(bounds: Sequence[float], n: int, dtype: Any = np.float32) -> np.ndarray:
+    """``n`` evenly spaced points from lo to hi (the midpoint when ``n`` is 1)."""
+    lo, hi = bounds
+    if n == 1:
+        return np.array([(lo + hi) / 2], dtype=dtype)
+    return np.linspace(lo, hi, n, dtype=dtype)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class GridKernel:
+    """f(x, y, *params) on a grid, via ``jit(vmap(vmap(f, (None, 0, ...)), (0, None, ...)))``.
+
+    ``param_names`` are the names of f's parameters after x and y, in order. Values are
+    computed in ``dtype`` (float32 by default); integer and boolean results are converted to
+    it, complex results are refused.
+    """
+
+    def __init__(
+        self,
+        fun: Callable[..., Any],
+        param_names: Sequence[str] = (),
+        *,
+        dtype: Any = np.float32,
+        cache_size: int = 8,
+    ) -> None:
+        self.fun = fun
+        self.param_names = tuple(param_names)
+        self.dtype = np.dtype(dtype)
+        self.cache_size = cache_size
+        self.compiles = 0
+        self.last_compile_ms = 0.0
+        self.last_run_ms = 0.0
+        self._compiled: OrderedDict[tuple, Any] = OrderedDict()
+        self._check_pointwise()
+        unmapped = (None,) * len(self.param_names)
+        over_y = jax.vmap(self._pointwise, in_axes=(None, 0, *unmapped))
+        self._grid_fn = jax.jit(jax.vmap(over_y, in_axes=(0, None, *unmapped)))
+
+    def _pointwise(self, x: Any, y: Any, *params: Any) -> Any:
+        return jnp.asarray(self.fun(x, y, *params)).astype(self.dtype)
+
+    def _scalar(self) -> jax.ShapeDtypeStruct:
+        return jax.ShapeDtypeStruct((), self.dtype)
+
+    def _check_pointwise(self) -> None:
+        scalars = [self._scalar()] * (2 + len(self.param_names))
+        try:
+            out = jax.eval_shape(self.fun, *scalars)
+        except Exception as exc:
+            raise GridFunctionError(
+                f"f raised {type(exc).__name__} when evaluated at one grid point: "
+                f"{_first_line(exc)}"
+            ) from exc
+        leaves = jax.tree.leaves(out)
+        if len(leaves) != 1 or not jax.tree_util.treedef_is_leaf(jax.tree.structure(out)):
+            raise GridFunctionError(
+                "f must return one number per point (x, y), but it returned "
+                f"{jax.tree.structure(out)} — a container of {len(leaves)} arrays"
+            )
+        shape, dtype = tuple(leaves[0].shape), np.dtype(leaves[0].dtype)
+        if shape != ():
+            raise GridFunctionError(
+                f"f must return one number per point (x, y), but it returned shape {shape} "
+                "for scalar x and y; reduce it (e.g. jnp.sum) or pick one element"
+            )
+        if np.issubdtype(dtype, np.complexfloating):
+            raise GridFunctionError(
+                f"f returns complex values ({dtype}); a heatmap needs real numbers: "
+                "take jnp.abs, .real or .imag of the result"
+            )
+
+    def _executable(self, nx: int, ny: int) -> tuple[Any, bool]:
+        key = (nx, ny, self.dtype.str)
+        if key in self._compiled:
+            self._compiled.move_to_end(key)
+            return self._compiled[key], False
+        scalars = [self._scalar()] * len(self.param_names)
+        start = time.perf_counter()
+        try:
+            executable = self._grid_fn.lower(
+                jax.ShapeDtypeStruct((nx,), self.dtype),
+                jax.ShapeDtypeStruct((ny,), self.dtype),
+                *scalars,
+            ).compile()
+        except Exception as exc:
+            raise GridFunctionError(
+                f"f could not be compiled for a {nx}×{ny} grid: "
+                f"{type(exc).__name__}: {_first_line(exc)}"
+            ) from exc
+        self.last_compile_ms = (time.perf_counter() - start) * 1e3
+        self.compiles += 1
+        self._compiled[key] = executable
+        while len(self._compiled) > self.cache_size:
+            self._compiled.popitem(last=False)
+        return executable, True
+
+    def canonical_params(self, params: Mapping[str, Any] | Sequence[Any]) -> list[np.ndarray]:
+        """Parameter values as ``dtype`` scalars in ``param_names`` order (no recompiles)."""
+        if isinstance(params, Mapping):
+            missing = [n for n in self.param_names if n not in params]
+            extra = [n for n in params if n not in self.param_names]
+            if missing or extra:
+                raise ValueError(
+                    f"parameters must be exactly {list(self.param_names)}; "
+                    f"missing {missing}, unexpected {extra}"
+                )
+            values = [params[n] for n in self.param_names]
+        else:
+            values = list(params)
+            if len(values) != len(self.param_names):
+                raise ValueError(
+                    f"expected {len(self.param_names)} parameter values, got {len(values)}"
+                )
+        return [
+            np.asarray(_as_float(v, f"parameter {n!r}"), dtype=self.dtype)
+            for n, v in zip(self.param_names, values)
+        ]
+
+    def __call__(self, x: Any, y: Any, *params: Any) -> np.ndarray:
+        """Evaluate on the grid spanned by 1-D ``x`` and ``y``; shape ``(len(x), len(y))``."""
+        x = np.asarray(x, dtype=self.dtype)
+        y = np.asarray(y, dtype=self.dtype)
+        if x.ndim != 1 or y.ndim != 1:
+            raise ValueError(f"x and y must be 1-D, got shapes {x.shape} and {y.shape}")
+        return self._run(x, y, self.canonical_params(params))[0]
+
+    def _run(self, x: np.ndarray, y: np.ndarray, params: list[np.ndarray]) -> tuple:
+        executable, compiled = self._executable(len(x), len(y))
+        start = time.perf_counter()
+        try:
+            values = np.asarray(jax.block_until_ready(executable(x, y, *params)))
+        except Exception as exc:
+            raise GridFunctionError(
+                f"f failed on the grid: {type(exc).__name__}: {_first_line(exc)}"
+            ) from exc
+        self.last_run_ms = (time.perf_counter() - start) * 1e3
+        return values, compiled
+
+    def evaluate(
+        self,
+        x_range: Sequence[Any],
+        y_range: Sequence[Any],
+        resolution: int | tuple[int, int],
+        params: Mapping[str, Any] | Sequence[Any] = (),
+    ) -> GridResult:
+        """Validate the grid request, evaluate it, and report time and non-finite cells."""
+        x_bounds = check_range(x_range, "x range")
+        y_bounds = check_range(y_range, "y range")
+        nx, ny = (resolution, resolution) if not isinstance(resolution, tuple) else resolution
+        nx, ny = check_resolution(nx), check_resolution(ny)
+        values_in = self.canonical_params(params)
+        x = grid_axis(x_bounds, nx, self.dtype)
+        y = grid_axis(y_bounds, ny, self.dtype)
+        values, compiled = self._run(x, y, values_in)
+        nonfinite = int(values.size - np.count_nonzero(np.isfinite(values)))
+        return GridResult(values, x, y, self.last_run_ms, compiled, nonfinite)

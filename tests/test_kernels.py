@@ -1,0 +1,150 @@
+"""GridKernel against NumPy's meshgrid evaluation, its compile counting and its errors."""
+
+from __future__ import annotations
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from vmapwidget.kernels import (
+    MAX_RESOLUTION,
+    GridFunctionError,
+    GridKernel,
+    check_range,
+    check_resolution,
+    grid_axis,
+)
+
+
+def wave(x, y, a):
+    return jnp.sin(a * x) * y
+
+
+def test_grid_matches_numpy_meshgrid():
+    kernel = GridKernel(wave, ["a"])
+    result = kernel.evaluate((-5, 5), (-2, 2), (40, 30), {"a": 1.5})
+    gx, gy = np.meshgrid(result.x, result.y, indexing="ij")
+    np.testing.assert_allclose(result.values, np.sin(1.5 * gx) * gy, atol=1e-5)
+    assert result.values.shape == (40, 30)
+    assert result.values.dtype == np.float32
+    assert result.nonfinite == 0
+
+
+def test_parameters_and_ranges_never_recompile():
+    kernel = GridKernel(wave, ["a"])
+    for a in [1, 2.5, np.float64(0.3), np.int64(2), True + 0.5]:
+        kernel.evaluate((-1, 1), (0, a + 1), 32, {"a": a})
+    assert kernel.compiles == 1
+    kernel.evaluate((-1, 1), (0, 1), 64, [1.0])
+    assert kernel.compiles == 2
+    kernel.evaluate((-3, 3), (0, 9), 32, [0.1])
+    assert kernel.compiles == 2
+
+
+def test_cache_is_bounded_and_evicts_least_recent():
+    kernel = GridKernel(wave, ["a"], cache_size=2)
+    for n in (8, 9, 10, 8):
+        kernel.evaluate((0, 1), (0, 1), n, [1.0])
+    assert kernel.compiles == 4
+    kernel.evaluate((0, 1), (0, 1), 10, [1.0])
+    assert kernel.compiles == 4
+
+
+def test_call_on_explicit_axes_returns_len_x_by_len_y():
+    kernel = GridKernel(lambda x, y: x * 10 + y)
+    values = kernel(np.array([0.0, 1.0, 2.0]), np.array([5.0, 6.0]))
+    np.testing.assert_array_equal(values, [[5, 6], [15, 16], [25, 26]])
+    assert kernel.last_run_ms >= 0
+    assert kernel.last_compile_ms > 0
+
+
+def test_nonfinite_cells_are_counted_not_hidden():
+    kernel = GridKernel(lambda x, y: jnp.log(x) + y)
+    result = kernel.evaluate((-1, 1), (0, 1), 11)
+    assert result.nonfinite == int(np.sum(~np.isfinite(result.values))) > 0
+    low, high = result.finite_range
+    assert np.isfinite(low) and np.isfinite(high)
+
+
+def test_all_nan_grid_has_no_finite_range():
+    result = GridKernel(lambda x, y: x * jnp.nan).evaluate((0, 1), (0, 1), 4)
+    assert result.nonfinite == 16
+    assert result.finite_range is None
+
+
+def test_integer_and_boolean_results_become_float32():
+    ints = GridKernel(lambda x, y: (x > y).astype(jnp.int32)).evaluate((0, 1), (0, 1), 3)
+    bools = GridKernel(lambda x, y: x > y).evaluate((0, 1), (0, 1), 3)
+    assert ints.values.dtype == bools.values.dtype == np.float32
+    np.testing.assert_array_equal(ints.values, bools.values)
+
+
+def test_function_that_raises_gives_a_clear_error():
+    def broken(x, y):
+        raise RuntimeError("boom")
+
+    with pytest.raises(GridFunctionError, match=r"f raised RuntimeError .*boom"):
+        GridKernel(broken)
+
+
+def test_non_scalar_output_is_refused():
+    with pytest.raises(GridFunctionError, match=r"one number per point.*shape \(2,\)"):
+        GridKernel(lambda x, y: jnp.stack([x, y]))
+    with pytest.raises(GridFunctionError, match="one number per point"):
+        GridKernel(lambda x, y: (x, y))
+
+
+def test_complex_output_is_refused():
+    with pytest.raises(GridFunctionError, match="complex"):
+        GridKernel(lambda x, y: x + 1j * y)
+
+
+def test_wrong_number_of_parameters_is_a_trace_error():
+    with pytest.raises(GridFunctionError, match="TypeError"):
+        GridKernel(wave, [])
+
+
+@pytest.mark.parametrize(
+    ("bounds", "message"),
+    [
+        ((1, 1), "lo < hi"),
+        ((2, 1), "lo < hi"),
+        ((0, float("nan")), "finite"),
+        ((0, float("inf")), "finite"),
+        ((0, 1e300), "within"),
+        (("0", 1), "real number"),
+        ((0, 1, 2), "pair"),
+        ("ab", "pair"),
+        ((1e7, 1e7 + 0.1), "float32"),
+    ],
+)
+def test_check_range_refuses_bad_ranges(bounds, message):
+    with pytest.raises(ValueError, match=message):
+        check_range(bounds, "x range")
+
+
+@pytest.mark.parametrize("resolution", [0, -3, MAX_RESOLUTION + 1, 2.5, "64", True, None])
+def test_check_resolution_refuses_bad_values(resolution):
+    with pytest.raises(ValueError, match="resolution"):
+        check_resolution(resolution)
+
+
+def test_check_resolution_accepts_bounds():
+    assert check_resolution(1) == 1
+    assert check_resolution(np.int64(MAX_RESOLUTION)) == MAX_RESOLUTION
+
+
+def test_parameter_values_are_validated():
+    kernel = GridKernel(wave, ["a"])
+    with pytest.raises(ValueError, match="finite"):
+        kernel.evaluate((0, 1), (0, 1), 4, {"a": float("nan")})
+    with pytest.raises(ValueError, match="missing"):
+        kernel.evaluate((0, 1), (0, 1), 4, {"b": 1.0})
+    with pytest.raises(ValueError, match="real number"):
+        kernel.evaluate((0, 1), (0, 1), 4, {"a": "1"})
+    assert kernel.compiles == 0
+
+
+def test_single_point_axis_is_the_midpoint():
+    np.testing.assert_array_equal(grid_axis((0.0, 2.0), 1), [1.0])
+    np.testing.assert_allclose(grid_axis((0.0, 1.0), 3), [0, 0.5, 1])
