@@ -13,13 +13,18 @@ if [[ "${1:-}" == "--with-browser" && ! -x /usr/bin/chromium ]]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
 fi
 
+pip_quiet() {
+  # This machine's pip config names local mirrors that may be absent; hide that noise only.
+  .venv/bin/python -m pip "$@" 2>&1 | { grep -v "is ignored: it is neither a file" || true; }
+}
+
 echo "== Python environment in .venv"
 [[ -x .venv/bin/python ]] || "${PYTHON:-python3}" -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip
+pip_quiet install -q --upgrade pip
 
 echo "== JavaScript bundle (esbuild) into src/vmapwidget/static/"
 npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
 
 echo "== vmapwidget and its test tools"
-.venv/bin/python -m pip install -q -e ".[test]"
+pip_quiet install -q -e ".[test]"
