@@ -205,6 +205,21 @@ def _normalize_in_axes(in_axes: Any, n_args: int) -> tuple[Any, ...]:
     return (in_axes,) * n_args
 
 
+def broadcast_prefix(prefix: Any, tree: Any) -> list[Any]:
+    """For each leaf of ``tree``, the value of the tree prefix ``prefix`` above it.
+
+    ``None`` in ``prefix`` counts as a leaf. Raises ``ValueError`` when ``prefix`` is not a
+    tree prefix of ``tree``.
+    """
+    prefix_leaves, prefix_def = jax.tree.flatten(prefix, is_leaf=_is_none)
+    subtrees = prefix_def.flatten_up_to(tree)
+    return [
+        value
+        for value, subtree in zip(prefix_leaves, subtrees)
+        for _ in range(jax.tree.structure(subtree).num_leaves)
+    ]
+
+
 def _describe_structure(tree: Any) -> str:
     return str(jax.tree.structure(tree)).replace("PyTreeDef", "")
 
@@ -212,8 +227,7 @@ def _describe_structure(tree: Any) -> str:
 def _leaf_axes(axis_spec: Any, arg: Any, name: str, index: int) -> list[Any]:
     """Broadcast one argument's axis spec (a tree prefix) to a list aligned with its leaves."""
     try:
-        full = jax.tree.broadcast(axis_spec, arg, is_leaf=_is_none)
-        return jax.tree.structure(arg).flatten_up_to(full)
+        return broadcast_prefix(axis_spec, arg)
     except (ValueError, TypeError) as exc:
         raise _PlanError(
             f"in_axes[{index}] = {axis_spec!r} does not fit argument `{name}`: an axis spec "
@@ -271,7 +285,7 @@ def _inspect_inputs(args: tuple, in_axes: tuple, names: tuple[str, ...]) -> list
     for index, (arg, spec, name) in enumerate(zip(args, in_axes, names)):
         axes = _leaf_axes(spec, arg, name, index)
         spec_text = f"in_axes[{index}]" if len(args) > 1 or isinstance(spec, tuple) else "in_axes"
-        for (path, leaf), axis in zip(jax.tree.leaves_with_path(arg), axes):
+        for (path, leaf), axis in zip(jax.tree_util.tree_leaves_with_path(arg), axes):
             where = f"argument `{_path_name(name, path)}`"
             shape, dtype, _ = _leaf_shape_dtype(leaf, where, index)
             norm = _normalize_in_axis(axis, shape, where, spec_text, index)
@@ -398,8 +412,7 @@ def _describe_outputs(
 ) -> tuple[list[OutputLeaf], Any]:
     treedef = jax.tree.structure(out_struct)
     try:
-        full = jax.tree.broadcast(out_axes, out_struct, is_leaf=_is_none)
-        axes = treedef.flatten_up_to(full)
+        axes = broadcast_prefix(out_axes, out_struct)
     except (ValueError, TypeError) as exc:
         raise _PlanError(
             f"out_axes = {out_axes!r} does not fit the function's output, which has "
@@ -409,7 +422,7 @@ def _describe_outputs(
         ) from exc
     outputs = []
     for (path, struct), axis, batched in zip(
-        jax.tree.leaves_with_path(out_struct), axes, dependent
+        jax.tree_util.tree_leaves_with_path(out_struct), axes, dependent
     ):
         name = "out" + jax.tree_util.keystr(path)
         example = tuple(int(d) for d in struct.shape)
