@@ -191,3 +191,10 @@ def test_batch_of_size_zero_matches_jax_and_has_no_loop():
     plan = describe_vmap(lambda x: x * 2, empty)
     assert plan.out_shapes == jax.vmap(lambda x: x * 2)(empty).shape == (0, 2)
     assert plan.loop_code is None
+
+
+def test_inputs_are_listed_beside_an_error():
+    plan = describe_vmap(add, X_ROW, Y_COL, in_axes=(2, 0))
+    assert [(leaf.path, leaf.shape) for leaf in plan.inputs] == [("x", (1, 3)), ("y", (3, 1))]
+    sized = describe_vmap(add, jnp.ones((2, 3)), jnp.ones((3, 1)), in_axes=(0, 0))
+    assert [leaf.axis for leaf in sized.inputs] == [0, 0]

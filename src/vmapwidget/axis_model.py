@@ -280,8 +280,10 @@ def _path_name(arg_name: str, path: tuple) -> str:
     return arg_name + jax.tree_util.keystr(path)
 
 
-def _inspect_inputs(args: tuple, in_axes: tuple, names: tuple[str, ...]) -> list[InputLeaf]:
-    leaves: list[InputLeaf] = []
+def _inspect_inputs(
+    args: tuple, in_axes: tuple, names: tuple[str, ...], leaves: list[InputLeaf]
+) -> None:
+    """Append one InputLeaf per input leaf to ``leaves``, raising at the first bad one."""
     for index, (arg, spec, name) in enumerate(zip(args, in_axes, names)):
         axes = _leaf_axes(spec, arg, name, index)
         spec_text = f"in_axes[{index}]" if len(args) > 1 or isinstance(spec, tuple) else "in_axes"
@@ -293,7 +295,17 @@ def _inspect_inputs(args: tuple, in_axes: tuple, names: tuple[str, ...]) -> list
             leaves.append(
                 InputLeaf(index, name, _path_name(name, path), shape, dtype, norm, example)
             )
-    return leaves
+
+
+def _unchecked_inputs(args: tuple, names: tuple[str, ...], skip: int) -> tuple[InputLeaf, ...]:
+    """Input leaves past the first ``skip``, shapes only: shown beside an error."""
+    leaves = [
+        InputLeaf(index, name, _path_name(name, path), tuple(np.shape(leaf)), "", None, None)
+        for index, (arg, name) in enumerate(zip(args, names))
+        for path, leaf in jax.tree_util.tree_leaves_with_path(arg)
+        if hasattr(leaf, "shape") or isinstance(leaf, (bool, int, float, complex, np.generic))
+    ]
+    return tuple(leaves[skip:])
 
 
 def _batch_size(leaves: list[InputLeaf]) -> int:
@@ -460,7 +472,7 @@ def describe_vmap(fun: Callable, *args: Any, in_axes: Any = 0, out_axes: Any = 0
     leaves: list[InputLeaf] = []
     try:
         per_arg_axes = _normalize_in_axes(in_axes, len(args))
-        leaves = _inspect_inputs(args, per_arg_axes, names)
+        _inspect_inputs(args, per_arg_axes, names, leaves)
         batch_size = _batch_size(leaves)
         _check_axis_types(out_axes, "out_axes")
         closed, out_struct = _trace_one_example(fun, args, leaves)
@@ -471,7 +483,7 @@ def describe_vmap(fun: Callable, *args: Any, in_axes: Any = 0, out_axes: Any = 0
             arg_names=names,
             in_axes=given_in_axes,
             out_axes=out_axes,
-            inputs=tuple(leaves),
+            inputs=tuple(leaves) + _unchecked_inputs(args, names, skip=len(leaves)),
             outputs=(),
             batch_size=None,
             out_shapes=None,

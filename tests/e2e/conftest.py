@@ -1,0 +1,166 @@
+"""Fixtures for browser tests: real Jupyter servers and headless Chromium pages.
+
+- ``lab_server`` / ``notebook_server`` / ``voila_server``: session-scoped, started lazily on
+  first use, one each per session, stopped (with their kernels) at the end of the session.
+  After every test the kernels of the started Jupyter servers are shut down.
+- ``jupyter_server``: parametrized over JupyterLab and Notebook 7 for tests that must pass
+  in both frontends.
+- ``browser``: one headless Debian Chromium per session; ``page``: a fresh context and page
+  per test (1400×900) whose console messages and page errors are recorded. When a test
+  fails, a full-page screenshot, the console log and the server logs are saved under
+  ``test-artifacts/<test name>/``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .notebook_ui import ARTIFACTS, REPO, browser_log, watch_page
+from .servers import Server, start_server
+
+E2E_DIR = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+DEFAULT_TIMEOUT_MS = 60_000
+EXPECT_TIMEOUT_MS = 20_000
+BUNDLE = REPO / "src" / "vmapwidget" / "static" / "plan_view.js"
+
+# Playwright's ``expect`` waits 5 s by default: too short on a busy two-core machine.
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test under tests/e2e with ``e2e``."""
+    for item in items:
+        if E2E_DIR in Path(item.fspath).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Remember each phase's report on the item so fixtures can see failures."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+class ServerPool:
+    """Starts each kind of server at most once per session and stops them all."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.started: dict[str, Server] = {}
+
+    def get(self, kind: str) -> Server:
+        if kind not in self.started:
+            self.started[kind] = start_server(kind, self.workdir / kind)
+        return self.started[kind]
+
+    def stop_all(self) -> None:
+        for server in self.started.values():
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def server_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPool]:
+    if not BUNDLE.exists():
+        pytest.fail(f"{BUNDLE} is missing: run `npm run build` before the browser tests.")
+    pool = ServerPool(tmp_path_factory.mktemp("servers"))
+    yield pool
+    pool.stop_all()
+
+
+@pytest.fixture(scope="session")
+def lab_server(server_pool: ServerPool) -> Server:
+    """A JupyterLab server (started once per session)."""
+    return server_pool.get("lab")
+
+
+@pytest.fixture(scope="session")
+def notebook_server(server_pool: ServerPool) -> Server:
+    """A Jupyter Notebook 7 server (started once per session)."""
+    return server_pool.get("notebook")
+
+
+@pytest.fixture(scope="session")
+def voila_server(server_pool: ServerPool) -> Server:
+    """A Voila server serving its root directory (started once per session)."""
+    return server_pool.get("voila")
+
+
+@pytest.fixture(params=["lab", "notebook"])
+def jupyter_server(request: pytest.FixtureRequest, server_pool: ServerPool) -> Server:
+    """JupyterLab, then Notebook 7: for tests that must pass in both."""
+    return server_pool.get(request.param)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_kernels(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each browser test, shut down the kernels it left running."""
+    yield
+    if "server_pool" not in request.fixturenames:
+        return
+    for server in request.getfixturevalue("server_pool").started.values():
+        if server.process.poll() is None:
+            server.shutdown_kernels()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Debian Chromium, shared by the session."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A new context and page per test; artifacts are saved when the test fails."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    watch_page(page)
+    yield page
+    if _failed(request.node):
+        save_artifacts(request, page)
+    context.close()
+
+
+def _failed(item: pytest.Item) -> bool:
+    reports = (getattr(item, f"report_{when}", None) for when in ("setup", "call"))
+    return any(report is not None and report.failed for report in reports)
+
+
+def save_artifacts(request: pytest.FixtureRequest, page: Page) -> Path:
+    """Save a full-page screenshot, the console log and server logs for a failed test."""
+    target = ARTIFACTS / re.sub(r"[^\w.\[\]-]+", "_", request.node.name)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    try:
+        page.screenshot(path=str(target / "screenshot.png"), full_page=True, timeout=15_000)
+    except Exception as error:  # the page may have crashed; keep the other artifacts
+        (target / "screenshot-error.txt").write_text(repr(error))
+    (target / "console.log").write_text(browser_log(page).text())
+    if "server_pool" in request.fixturenames:
+        for kind, server in request.getfixturevalue("server_pool").started.items():
+            shutil.copyfile(server.log_path, target / f"{kind}-server.log")
+    return target

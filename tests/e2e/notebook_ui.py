@@ -1,0 +1,236 @@
+"""Drive notebooks in JupyterLab, Notebook 7 and Voila from Playwright.
+
+The Jupyter servers run with ``expose_app_in_browser`` so these helpers reach the
+application object (``window.jupyterapp``) for reliable state (kernel status, commands,
+cell outputs) and use the DOM for what a user sees. Every wait is event-driven
+(``wait_for_function`` / ``wait_for_selector``) with a generous timeout.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playwright.sync_api import ConsoleMessage, Error, Page
+
+from .servers import Server
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+KERNEL_TIMEOUT_MS = 120_000
+RUN_TIMEOUT_MS = 120_000
+WIDGET_ERROR_TEXTS = (
+    "Error displaying widget",
+    "Failed to load model class",
+    "Failed to create view",
+    "Could not create a view",
+)
+# Page errors whose stack names one of these come from widget code (ours or the widget
+# frameworks it runs in); anywidget imports a widget's ``_esm`` from a ``blob:`` URL.
+WIDGET_SOURCES = ("blob:", "anywidget", "jupyter-widgets", "jupyterlab_widgets", "vmapwidget")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+# JS: the notebook panel in focus (JupyterLab and Notebook 7 share the shell API).
+PANEL_JS = """
+() => {
+  const app = window.jupyterapp;
+  const panel = app && app.shell.currentWidget;
+  return panel && panel.content && panel.sessionContext ? panel : null;
+}
+"""
+
+KERNEL_IDLE_JS = f"""
+(name) => {{
+  const panel = ({PANEL_JS})();
+  if (!panel || !panel.context.isReady || panel.context.path !== name) return false;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  if (!kernel || kernel.connectionStatus !== 'connected' || kernel.status !== 'idle') {{
+    return false;
+  }}
+  const prompts = panel.content.node.querySelectorAll('.jp-InputPrompt');
+  return ![...prompts].some((p) => p.textContent.includes('*'));
+}}
+"""
+
+# JS: 'idle' once the notebook's kernel is idle, 'select-kernel' if Jupyter asks for one.
+OPENED_JS = f"""
+(name) => {{
+  const headers = document.querySelectorAll('.jp-Dialog .jp-Dialog-header');
+  if ([...headers].some((h) => h.textContent.includes('Select Kernel'))) return 'select-kernel';
+  return ({KERNEL_IDLE_JS})(name) ? 'idle' : false;
+}}
+"""
+
+RUN_ALL_JS = f"""
+() => {{
+  const panel = ({PANEL_JS})();
+  window.__vwRunAll = {{ done: false }};
+  window.jupyterapp.commands.execute('notebook:run-all-cells').then(
+    (ok) => {{ window.__vwRunAll = {{ done: true, ok: ok !== false }}; }},
+    (err) => {{ window.__vwRunAll = {{ done: true, ok: false, error: String(err) }}; }},
+  );
+  return panel.context.path;
+}}
+"""
+
+EXECUTE_JS = f"""
+async ({{ code, timeoutMs }}) => {{
+  const panel = ({PANEL_JS})();
+  const kernel = panel.sessionContext.session.kernel;
+  const future = kernel.requestExecute({{ code, store_history: false, allow_stdin: false }});
+  const out = [];
+  let error = null;
+  future.onIOPub = (msg) => {{
+    const type = msg.header.msg_type;
+    if (type === 'stream') out.push(msg.content.text);
+    if (type === 'execute_result') out.push(msg.content.data['text/plain'] + '\\n');
+    if (type === 'error') {{
+      const {{ ename, evalue, traceback }} = msg.content;
+      error = traceback.join('\\n') || `${{ename}}: ${{evalue}}`;
+    }}
+  }};
+  const timeout = new Promise((resolve) => setTimeout(() => resolve('timeout'), timeoutMs));
+  const finished = await Promise.race([future.done.then(() => 'done'), timeout]);
+  return {{ text: out.join(''), error, finished }};
+}}
+"""
+
+OUTPUTS_JS = f"""
+() => {{
+  const panel = ({PANEL_JS})();
+  return panel.content.widgets
+    .filter((cell) => cell.model.type === 'code')
+    .map((cell) => [...cell.outputArea.node.querySelectorAll('.jp-OutputArea-output')]
+      .map((output) => output.innerText).join('\\n'));
+}}
+"""
+
+
+@dataclass
+class BrowserLog:
+    """Console messages and uncaught page errors seen by one page."""
+
+    console: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        self.console.append(f"[{message.type}] {message.text}")
+
+    def on_page_error(self, error: Error) -> None:
+        self.page_errors.append(f"{error.name}: {error.message}\n{error.stack or ''}")
+
+    def widget_errors(self) -> list[str]:
+        """The page errors raised by widget code (Jupyter's own start-up noise excluded:
+        Notebook 7.6 throws "reading 'schema'" on every page load)."""
+        return [e for e in self.page_errors if any(src in e for src in WIDGET_SOURCES)]
+
+    def text(self) -> str:
+        errors = [f"[pageerror] {error}" for error in self.page_errors]
+        return "\n".join([*self.console, *errors]) + "\n"
+
+
+_LOGS: weakref.WeakKeyDictionary[Page, BrowserLog] = weakref.WeakKeyDictionary()
+
+
+def watch_page(page: Page) -> BrowserLog:
+    """Start recording ``page``'s console messages and page errors."""
+    log = BrowserLog()
+    page.on("console", log.on_console)
+    page.on("pageerror", log.on_page_error)
+    _LOGS[page] = log
+    return log
+
+
+def browser_log(page: Page) -> BrowserLog:
+    """The console log of a page created by the ``page`` fixture."""
+    return _LOGS.setdefault(page, BrowserLog())
+
+
+def open_notebook(page: Page, server: Server, path: str | Path, name: str | None = None) -> str:
+    """Copy notebook ``path`` (relative to the repo) into the server and open it.
+
+    JupyterLab and Notebook 7: waits until the notebook is loaded and its kernel is idle.
+    Voila: waits until every cell has executed and the outputs are shown.
+    Returns the notebook's name in the server root.
+    """
+    name = server.add_file(REPO / path, name)
+    page.goto(server.notebook_url(name))
+    if server.kind == "voila":
+        wait_for_voila(page)
+        return name
+    state = page.wait_for_function(
+        OPENED_JS, arg=name, timeout=KERNEL_TIMEOUT_MS, polling=100
+    ).json_value()
+    if state == "select-kernel":  # the notebook names no kernel: accept the default
+        page.locator(".jp-Dialog").get_by_role("button", name="Select").click()
+        wait_for_idle(page, name)
+    return name
+
+
+def wait_for_idle(page: Page, name: str | None = None, timeout: int = KERNEL_TIMEOUT_MS) -> None:
+    """Wait until the notebook in focus (``name``, if given) has an idle, connected kernel
+    and no cell is queued or running."""
+    name = name or page.evaluate(f"() => ({PANEL_JS})().context.path")
+    page.wait_for_function(KERNEL_IDLE_JS, arg=name, timeout=timeout, polling=100)
+
+
+def wait_for_voila(page: Page, timeout: int = RUN_TIMEOUT_MS) -> None:
+    """Wait until Voila has executed the notebook and shows its cells."""
+    page.wait_for_selector("#rendered_cells", state="visible", timeout=timeout)
+
+
+def run_all_cells(page: Page, timeout: int = RUN_TIMEOUT_MS, allow_errors: bool = False) -> None:
+    """Run every cell of the notebook in focus (the Run → Run All Cells command) and wait
+    until they have all finished and the kernel is idle.
+
+    A cell that raises stops the run (as in the UI) and, unless ``allow_errors``, fails
+    with the cell outputs in the message.
+    """
+    name = page.evaluate(RUN_ALL_JS)
+    page.wait_for_function("() => window.__vwRunAll.done", timeout=timeout, polling=100)
+    result = page.evaluate("() => window.__vwRunAll")
+    if result.get("error"):
+        raise AssertionError(f"Run All Cells failed: {result['error']}")
+    wait_for_idle(page, name, timeout)
+    if not result["ok"] and not allow_errors:
+        outputs = "\n---\n".join(cell_outputs(page))
+        raise AssertionError(f"a cell of {name} raised:\n{ANSI.sub('', outputs)}")
+
+
+def execute_in_kernel(page: Page, code: str, timeout: int = RUN_TIMEOUT_MS) -> str:
+    """Run ``code`` in the live kernel of the notebook in focus; return what it printed
+    (stdout and the repr of a final expression). Raises AssertionError on a Python error.
+
+    The code runs in the notebook's namespace without adding a cell, so tests can read
+    Python-side state (``print(w.grid)``) after interacting with a widget.
+    """
+    result = page.evaluate(EXECUTE_JS, {"code": code, "timeoutMs": timeout})
+    if result["finished"] != "done":
+        raise AssertionError(f"kernel did not finish within {timeout} ms:\n{code}")
+    if result["error"]:
+        raise AssertionError(f"kernel error running:\n{code}\n{ANSI.sub('', result['error'])}")
+    return result["text"]
+
+
+def cell_outputs(page: Page) -> list[str]:
+    """The visible output text of each code cell of the notebook in focus, in order."""
+    return page.evaluate(OUTPUTS_JS)
+
+
+def assert_no_widget_errors(page: Page) -> None:
+    """No widget error message on the page and no uncaught page error from widget code."""
+    body = page.inner_text("body")
+    shown = [text for text in WIDGET_ERROR_TEXTS if text in body]
+    assert not shown, f"widget errors on the page: {shown}"
+    errors = browser_log(page).widget_errors()
+    assert not errors, "uncaught page errors in widget code:\n" + "\n".join(errors)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a full-page screenshot to ``test-artifacts/screenshots/<name>.png``."""
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path
