@@ -13,5 +13,14 @@ echo "== lint (ruff)"
 echo "== JS unit tests (node --test)"
 npm test --silent
 
-echo "== Python and browser tests (pytest)"
+echo "== the wheel (it ships the built JS) into .venv-wheel, a venv whose PATH has no Node"
+rm -rf dist
+.venv/bin/python -m pip wheel . --no-deps --no-build-isolation -q -w dist
+[[ -x .venv-wheel/bin/python ]] || python3 -m venv .venv-wheel
+.venv-wheel/bin/python -m pip install -q dist/vmapwidget-*.whl jupyterlab notebook voila 2>&1 \
+  | { grep -v "is ignored: it is neither a file" || true; }
+.venv-wheel/bin/python -m pip install -q --force-reinstall --no-deps dist/vmapwidget-*.whl
+export VMAPWIDGET_E2E_PYTHON="$PWD/.venv-wheel/bin/python"
+
+echo "== Python tests, then browser tests against servers running from .venv-wheel (pytest)"
 .venv/bin/python -m pytest "$@"

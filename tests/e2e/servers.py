@@ -1,6 +1,8 @@
 """Real Jupyter servers for browser tests: JupyterLab, Notebook 7 and Voila.
 
-Each server runs from the current interpreter (``sys.executable -m ...``), listens on
+Each server runs from the current interpreter (``sys.executable -m ...``), or from the one
+named by ``VMAPWIDGET_E2E_PYTHON`` (the test command points it at a venv that has the built
+wheel installed, and then PATH holds only that venv's bin: no Node). It listens on
 127.0.0.1 on a free port with a random token, serves a temporary root directory and keeps
 its configuration, data and runtime files in temporary directories (no user config leaks
 in, nothing is written to the home directory). It runs in its own process group and is
@@ -26,6 +28,7 @@ from pathlib import Path
 
 import psutil
 
+SERVER_PYTHON = os.environ.get("VMAPWIDGET_E2E_PYTHON") or sys.executable
 STARTUP_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 10.0
 START_ATTEMPTS = 3
@@ -134,6 +137,9 @@ def isolated_env(home: Path) -> dict[str, str]:
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env.setdefault("JAX_PLATFORMS", "cpu")
     env.pop("JUPYTER_TOKEN", None)
+    if sys.executable != SERVER_PYTHON:
+        env["PATH"] = str(Path(SERVER_PYTHON).parent)
+        env.pop("VIRTUAL_ENV", None)
     return env
 
 
@@ -142,7 +148,7 @@ def server_command(kind: str, port: int, token: str, root: Path) -> list[str]:
     common = [f"--port={port}", "--no-browser"]
     if kind == "voila":
         return [
-            sys.executable,
+            SERVER_PYTHON,
             "-m",
             "voila",
             str(root),
@@ -153,7 +159,7 @@ def server_command(kind: str, port: int, token: str, root: Path) -> list[str]:
         ]
     app = {"lab": "LabApp", "notebook": "JupyterNotebookApp"}[kind]
     command = [
-        sys.executable,
+        SERVER_PYTHON,
         "-m",
         "jupyter",
         kind,
