@@ -26,7 +26,9 @@ export function inputSummaries(plan) {
     path: leaf.path,
     shape: formatShape(leaf.shape),
     exampleShape: formatShape(leaf.example_shape),
-    label: axisLabel(leaf.axis, leaf.axis === null ? null : leaf.shape[leaf.axis]),
+    label: leaf.example_shape === null
+      ? "not checked (see the error)"
+      : axisLabel(leaf.axis, leaf.axis === null ? null : leaf.shape[leaf.axis]),
     atFault: (plan.error_args ?? []).includes(leaf.arg_index),
     chips: dimensionChips(leaf.shape, leaf.axis),
   }));

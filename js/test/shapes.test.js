@@ -52,3 +52,12 @@ test("outputSummaries puts the batch where out_axes says", () => {
   const unbatched = outputSummaries({ ...tutorialPlan, outputs: [{ path: "out", shape: [2], example_shape: [2], axis: null }] });
   assert.equal(unbatched[0].label, "not batched (out_axes None)");
 });
+
+test("inputs left unchecked beside an error are not called un-mapped", () => {
+  const plan = {
+    error: "bad axis",
+    error_args: [0],
+    inputs: [{ arg_index: 0, path: "x", shape: [1, 3], example_shape: null, axis: null }],
+  };
+  assert.equal(inputSummaries(plan)[0].label, "not checked (see the error)");
+});
