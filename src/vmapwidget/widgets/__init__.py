@@ -1,5 +1,6 @@
 """Thin anywidget classes over the core: traits, validation and wiring only."""
 
+from vmapwidget.widgets.axis_explorer import AxisExplorer
 from vmapwidget.widgets.plan_view import PlanView
 
-__all__ = ["PlanView"]
+__all__ = ["AxisExplorer", "PlanView"]

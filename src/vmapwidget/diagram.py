@@ -1,0 +1,466 @@
+"""What an AxisExplorer draws: which cells of every array each ``vmap`` call reads and writes.
+
+Pure functions over the core's :func:`~vmapwidget.describe_vmap`; no widgets. A diagram may
+show one ``vmap`` or a nest of them (``levels``, outermost first): each level has a batch
+index (``b`` for one level, ``i``, ``j``, ... for a nest) and, for every input and output
+leaf, the axis that index walks along, in the coordinates of the whole array.
+
+>>> import jax.numpy as jnp
+>>> exp = explore(lambda x, y: x + y, (jnp.array([[1, 2, 3]]), jnp.array([[4], [5], [6]])),
+...               in_axes=[(1, 0)], out_axes=[1])
+>>> exp.result.tolist()
+[[5, 7, 9]]
+>>> d = describe(exp)
+>>> [leaf["axes"] for leaf in d["inputs"]], d["outputs"][0]["axes"]
+([[1], [0]], [1])
+>>> "".join(s["text"] if "text" in s else "b" for s in d["call"])
+'f(x[:, b], y[b])'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import numpy as np
+
+from vmapwidget.axis_model import VmapPlan, describe_vmap, parameter_names
+from vmapwidget.loop_code import _safe_names
+
+__all__ = [
+    "MAX_VALUE_CELLS",
+    "Exploration",
+    "call_unbatched",
+    "describe",
+    "explore",
+    "in_axis_options",
+    "jax_code",
+]
+
+MAX_VALUE_CELLS = 64
+"""Arrays with at most this many cells are sent with their values; larger ones by shape only."""
+
+_MARK = "\x00"
+
+
+@dataclass(frozen=True)
+class Exploration:
+    """A nest of ``vmap`` levels applied to ``fun(*args)``, planned and (if valid) run.
+
+    ``plans`` holds one :class:`VmapPlan` per level that could be planned, outermost first.
+    When something is wrong, ``error`` explains it, ``error_level`` says which level's
+    ``in_axes``/``out_axes`` (``error_side``) is at fault and ``error_args`` which arguments.
+    """
+
+    fun: Callable[..., Any]
+    args: tuple[Any, ...]
+    in_axes: tuple[Any, ...]
+    out_axes: tuple[Any, ...]
+    plans: tuple[VmapPlan, ...]
+    error: str | None
+    error_side: str | None
+    error_level: int | None
+    error_args: tuple[int, ...]
+    result: Any
+
+    @property
+    def depth(self) -> int:
+        return len(self.in_axes)
+
+
+def _vmapped(fun: Callable, in_axes: Sequence[Any], out_axes: Sequence[Any]) -> Callable:
+    """``vmap(vmap(fun, in_axes[-1], out_axes[-1]), ...)``: levels outermost first."""
+    for ia, oa in reversed(list(zip(in_axes, out_axes, strict=True))):
+        fun = jax.vmap(fun, in_axes=ia, out_axes=oa)
+    return fun
+
+
+def _first_example(args: tuple, plan: VmapPlan) -> tuple | None:
+    """The arguments one call of ``plan`` receives (batch index 0); ``None`` if unknown."""
+    flat, start, out = [], 0, []
+    leaves = list(plan.inputs)
+    if sum(jax.tree.structure(a).num_leaves for a in args) != len(leaves):
+        return None
+    for arg in args:
+        for value in jax.tree.leaves(arg):
+            leaf = leaves[len(flat)]
+            if leaf.axis is not None:
+                if leaf.shape[leaf.axis] == 0:
+                    return None
+                value = value[(slice(None),) * leaf.axis + (0,)]
+            flat.append(value)
+    for arg in args:
+        treedef = jax.tree.structure(arg)
+        out.append(jax.tree.unflatten(treedef, flat[start : start + treedef.num_leaves]))
+        start += treedef.num_leaves
+    return tuple(out)
+
+
+def explore(
+    fun: Callable[..., Any], args: Sequence[Any], in_axes: Sequence[Any], out_axes: Sequence[Any]
+) -> Exploration:
+    """Plan every level of ``vmap`` (outermost first) and run the nest when it is valid.
+
+    An error of a level's function that is really an inner level's bad spec is reported at
+    the inner level, so the selector at fault is the one marked.
+    """
+    args, in_axes, out_axes = tuple(args), tuple(in_axes), tuple(out_axes)
+    plans: list[VmapPlan] = []
+    level_args: tuple | None = args
+    error: tuple[str, str | None, int, tuple[int, ...]] | None = None
+    for level in range(len(in_axes)):
+        inner = _vmapped(fun, in_axes[level + 1 :], out_axes[level + 1 :])
+        plan = describe_vmap(inner, *level_args, in_axes=in_axes[level], out_axes=out_axes[level])
+        plans.append(plan)
+        if plan.error is not None:
+            error = (plan.error, plan.error_side, level, plan.error_args)
+            if plan.error_side != "function":
+                break
+        level_args = _first_example(level_args, plan)
+        if level_args is None:
+            break
+    result = None
+    if error is None:
+        try:
+            result = _vmapped(fun, in_axes, out_axes)(*args)
+        except Exception as exc:
+            error = (f"{type(exc).__name__}: {exc}", "function", 0, ())
+    if error is not None:
+        message, side, level, at_fault = error
+        plans_t = tuple(plans)
+        return Exploration(
+            fun, args, in_axes, out_axes, plans_t, message, side, level, at_fault, None
+        )
+    return Exploration(fun, args, in_axes, out_axes, tuple(plans), None, None, None, (), result)
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "T" if value else "F"
+    if isinstance(value, (np.integer, int)):
+        return str(int(value))
+    if isinstance(value, (np.complexfloating, complex)):
+        return f"{complex(value):.3g}"
+    return f"{float(value):.3g}"
+
+
+def _cells(value: Any) -> tuple[list[int], str, list[str] | None]:
+    """Shape, dtype and, for arrays of at most MAX_VALUE_CELLS cells, the values as text."""
+    shape = [int(d) for d in np.shape(value)]
+    dtype = str(
+        jax.dtypes.canonicalize_dtype(getattr(value, "dtype", None) or np.result_type(value))
+    )
+    if int(np.prod(shape, dtype=np.int64)) > MAX_VALUE_CELLS:
+        return shape, dtype, None
+    array = np.asarray(value)
+    if array.dtype.kind not in "biufc":
+        return shape, dtype, None
+    return shape, dtype, [_format_value(v) for v in array.reshape(-1)]
+
+
+def _input_axes(exp: Exploration) -> list[list[int | None]]:
+    """Per input leaf, the axis each level maps, in the coordinates of the whole array.
+
+    Levels that could not be planned (after an error) map nothing.
+    """
+    n_leaves = sum(jax.tree.structure(a).num_leaves for a in exp.args)
+    known = []
+    for plan in exp.plans:
+        if len(plan.inputs) != n_leaves:
+            break
+        known.append(plan.inputs)
+    axes: list[list[int | None]] = []
+    for i in range(n_leaves):
+        kept = list(range(len(known[0][i].shape))) if known else []
+        per_level: list[int | None] = [
+            None if leaves[i].axis is None else kept.pop(leaves[i].axis) for leaves in known
+        ]
+        axes.append(per_level + [None] * (exp.depth - len(known)))
+    return axes
+
+
+def _output_axes(plans: Sequence[VmapPlan]) -> list[list[int | None]]:
+    """Per output leaf, where each level's batch axis sits in the final output."""
+    axes = []
+    for leaves in zip(*(p.outputs for p in plans), strict=True):
+        positions: list[int | None] = []
+        for leaf in reversed(leaves):
+            o = leaf.axis
+            positions = [p + 1 if None not in (p, o) and p >= o else p for p in positions]
+            positions.insert(0, o)
+        axes.append(positions)
+    return axes
+
+
+def _index_letters(depth: int) -> list[str]:
+    return ["b"] if depth == 1 else ["ijklmn"[k] for k in range(depth)]
+
+
+class _Expr:
+    """A leaf whose ``repr`` is source text, to write pytrees of index expressions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _index_text(path: str, axes: Sequence[int | None]) -> str:
+    """``x[:, <0>]`` style text: level k's index is marked as NUL k NUL."""
+    mapped = {a: k for k, a in enumerate(axes) if a is not None}
+    if not mapped:
+        return path
+    slots = [f"{_MARK}{mapped[a]}{_MARK}" if a in mapped else ":" for a in range(max(mapped) + 1)]
+    return f"{path}[{', '.join(slots)}]"
+
+
+def _segments(text: str) -> list[dict[str, Any]]:
+    parts = text.split(_MARK)
+    return [
+        {"level": int(part)} if i % 2 else {"text": part}
+        for i, part in enumerate(parts)
+        if i % 2 or part
+    ]
+
+
+def _function_name(fun: Callable) -> str:
+    name = getattr(fun, "__name__", "f")
+    return name if name.isidentifier() and name != "<lambda>" else "f"
+
+
+def _call_segments(exp: Exploration, axes: list[list[int | None]]) -> list[dict[str, Any]]:
+    names = parameter_names(exp.fun, len(exp.args))
+    texts, start = [], 0
+    for arg, name in zip(exp.args, names, strict=True):
+        with_paths = jax.tree_util.tree_leaves_with_path(arg)
+        treedef = jax.tree.structure(arg)
+        exprs = [
+            _Expr(_index_text(name + jax.tree_util.keystr(path), axes[start + i]))
+            for i, (path, _) in enumerate(with_paths)
+        ]
+        start += len(with_paths)
+        tree = jax.tree.unflatten(treedef, exprs)
+        texts.append(repr(tree))
+    return _segments(f"{_function_name(exp.fun)}({', '.join(texts)})")
+
+
+def _spec_text(spec: Any) -> str:
+    return repr(tuple(spec) if isinstance(spec, list) else spec)
+
+
+def _vmap_text(exp: Exploration) -> str:
+    """``jax.vmap(jax.vmap(f, ...), ...)``: the batched function, as text."""
+    code = _function_name(exp.fun)
+    for ia, oa in reversed(list(zip(exp.in_axes, exp.out_axes, strict=True))):
+        code = f"jax.vmap({code}, in_axes={_spec_text(ia)}, out_axes={_spec_text(oa)})"
+    return code
+
+
+def jax_code(exp: Exploration) -> str:
+    """The (nested) ``jax.vmap`` call as text."""
+    names = _safe_names(parameter_names(exp.fun, len(exp.args)))
+    return f"{_vmap_text(exp)}({', '.join(names)})"
+
+
+def _nested_loop(exp: Exploration, axes: list[list[int | None]]) -> str | None:
+    """The nested Python loops a nest of vmaps replaces, for array arguments and output."""
+    simple = all(jax.tree_util.treedef_is_leaf(jax.tree.structure(a)) for a in exp.args)
+    if not simple or any(len(p.outputs) != 1 for p in exp.plans):
+        return None
+    if any(p.batch_size is None or p.batch_size == 0 for p in exp.plans):
+        return None
+    names = _safe_names(parameter_names(exp.fun, len(exp.args)))
+    letters = _index_letters(exp.depth)
+    call = ", ".join(
+        re.sub(f"{_MARK}(\\d+){_MARK}", lambda m: letters[int(m.group(1))], _index_text(n, a))
+        for n, a in zip(names, axes, strict=True)
+    )
+    lines = [
+        "import jax.numpy as jnp",
+        "",
+        "",
+        f"def batched(f, {', '.join(names)}):",
+        f'    """The loops that {exp.depth} nested jax.vmap calls replace."""',
+        f"    {', '.join(names)} = {', '.join(f'jnp.asarray({n})' for n in names)}",
+    ]
+    for k, (letter, plan) in enumerate(zip(letters, exp.plans, strict=True)):
+        pad = "    " * (k + 1)
+        where = "outer" if k == 0 else "inner" if k == exp.depth - 1 else f"level {k}"
+        lines += [
+            f"{pad}results_{letter} = []",
+            f"{pad}for {letter} in range({plan.batch_size}):  # {where} vmap, "
+            f"in_axes={_spec_text(exp.in_axes[k])}",
+        ]
+    pad = "    " * (exp.depth + 1)
+    lines.append(f"{pad}results_{letters[-1]}.append(f({call}))")
+    for k in reversed(range(exp.depth)):
+        axis = exp.plans[k].outputs[0].axis
+        results = f"results_{letters[k]}"
+        stacked = f"{results}[0]" if axis is None else f"jnp.stack({results}, axis={axis})"
+        if k == 0:
+            lines.append(f"    return {stacked}")
+        else:
+            lines.append(f"{'    ' * (k + 1)}results_{letters[k - 1]}.append({stacked})")
+    return "\n".join(lines) + "\n"
+
+
+def in_axis_options(arg: Any) -> list[int | None]:
+    """The choices for one argument's ``in_axes``: None and every axis all its leaves have."""
+    ranks = [len(np.shape(leaf)) for leaf in jax.tree.leaves(arg)]
+    rank = min(ranks, default=0)
+    return [None, *range(rank), *range(-rank, 0)]
+
+
+def _out_axis_options(exp: Exploration, level: int) -> list[int | None] | None:
+    """The choices for a level's ``out_axes``; ``None`` when the output is unknown."""
+    if level < len(exp.plans) and exp.plans[level].outputs:
+        ranks = [len(leaf.example_shape) + 1 for leaf in exp.plans[level].outputs]
+    else:
+        probe = explore(exp.fun, exp.args, exp.in_axes, [0] * exp.depth)
+        if level >= len(probe.plans) or not probe.plans[level].outputs:
+            return None
+        ranks = [len(leaf.example_shape) + 1 for leaf in probe.plans[level].outputs]
+    rank = min(ranks)
+    return [None, *range(rank), *range(-rank, 0)]
+
+
+def _per_argument(spec: Any, n_args: int) -> list[Any] | None:
+    """One level's ``in_axes`` as one entry per argument; ``None`` if it is not of that form."""
+    if isinstance(spec, (tuple, list)) and len(spec) == n_args:
+        return list(spec)
+    if spec is None or type(spec) is int:
+        return [spec] * n_args
+    return None
+
+
+def _selectors(exp: Exploration, fallback: Sequence[list[int | None]]) -> list[dict[str, Any]]:
+    names = parameter_names(exp.fun, len(exp.args))
+    selectors = []
+    for level, (spec, out_spec) in enumerate(zip(exp.in_axes, exp.out_axes, strict=True)):
+        per_arg = _per_argument(spec, len(exp.args))
+        for index, (arg, name) in enumerate(zip(exp.args, names, strict=True)):
+            value = None if per_arg is None else per_arg[index]
+            editable = per_arg is not None and (value is None or type(value) is int)
+            selectors.append(
+                {
+                    "kind": "in_axes",
+                    "level": level,
+                    "arg": index,
+                    "name": name,
+                    "known": True,
+                    "options": in_axis_options(arg) if editable else [],
+                    "value": value if editable else None,
+                    "text": _spec_text(value if per_arg is not None else spec),
+                    "editable": editable,
+                }
+            )
+        editable = out_spec is None or type(out_spec) is int
+        options = _out_axis_options(exp, level) if editable else []
+        known = options is not None
+        if not known:
+            options = list(fallback[level]) if level < len(fallback) else [None, 0]
+            options += [] if out_spec in options else [out_spec]
+        selectors.append(
+            {
+                "kind": "out_axes",
+                "level": level,
+                "arg": None,
+                "name": "out",
+                "known": known,
+                "options": options,
+                "value": out_spec if editable else None,
+                "text": _spec_text(out_spec),
+                "editable": editable,
+            }
+        )
+    return selectors
+
+
+def _leaf(path: str, value: Any, axes: list[int | None], **extra: Any) -> dict[str, Any]:
+    shape, dtype, values = _cells(value)
+    return {"path": path, "shape": shape, "dtype": dtype, "values": values, "axes": axes, **extra}
+
+
+def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> dict[str, Any]:
+    """The JSON the frontend draws: levels, input and output leaves, call, code, selectors.
+
+    When a failure hides the output's rank, each level's ``out_axes`` selector offers
+    ``out_options[level]`` (the choices last known, e.g. from the previous description) plus
+    the current value, and says ``"known": False``.
+
+    Leaf ``axes`` lists, per level, the axis of the whole array that the level's batch index
+    walks (``None``: not mapped at that level); ``values`` is ``None`` for arrays of more than
+    :data:`MAX_VALUE_CELLS` cells. ``call`` (the call each batch index makes) and ``writes``
+    (the slice of the output it fills) are lists of ``{"text"}`` and ``{"level"}`` segments:
+    the frontend writes the current index of that level in place of the latter.
+    """
+    in_axes = _input_axes(exp)
+    names = parameter_names(exp.fun, len(exp.args))
+    inputs = []
+    position = 0
+    for index, (arg, name) in enumerate(zip(exp.args, names, strict=True)):
+        for path, value in jax.tree_util.tree_leaves_with_path(arg):
+            axes = in_axes[position]
+            fault = exp.error_side == "in_axes" and index in exp.error_args
+            inputs.append(
+                _leaf(name + jax.tree_util.keystr(path), value, axes, arg=index, fault=fault)
+            )
+            position += 1
+    ok = exp.error is None
+    outputs = []
+    if ok:
+        out_axes = _output_axes(exp.plans)
+        values = jax.tree.leaves(exp.result)
+        for leaf, axes, value in zip(exp.plans[0].outputs, out_axes, values, strict=True):
+            outputs.append(_leaf(leaf.path, value, axes))
+    letters = _index_letters(exp.depth)
+    levels = (
+        [
+            {"index": letter, "size": p.batch_size}
+            for letter, p in zip(letters, exp.plans, strict=True)
+        ]
+        if ok
+        else []
+    )
+    loop = None
+    if ok:
+        loop = exp.plans[0].loop_code if exp.depth == 1 else _nested_loop(exp, in_axes)
+    return {
+        "depth": exp.depth,
+        "levels": levels,
+        "inputs": inputs,
+        "outputs": outputs,
+        "call": _call_segments(exp, in_axes) if ok else None,
+        "writes": _segments(", ".join(_index_text(o["path"], o["axes"]) for o in outputs)),
+        "error": exp.error,
+        "error_side": exp.error_side,
+        "error_level": exp.error_level,
+        "error_args": list(exp.error_args),
+        "jax_code": jax_code(exp),
+        "loop_code": loop,
+        "selectors": _selectors(exp, out_options),
+        "max_value_cells": MAX_VALUE_CELLS,
+    }
+
+
+def call_unbatched(fun: Callable[..., Any], arg: Any) -> dict[str, Any]:
+    """What calling ``fun`` on the whole batch at once does: its output, or its error.
+
+    >>> import jax.numpy as jnp
+    >>> call_unbatched(lambda x: jnp.ones((2, 2)).dot(x), jnp.ones((3, 2)))["error"][:9]
+    'TypeError'
+    """
+    call = f"{_function_name(fun)}({parameter_names(fun, 1)[0]})"
+    try:
+        out = fun(arg)
+    except Exception as exc:
+        return {"call": call, "error": f"{type(exc).__name__}: {exc}", "outputs": []}
+    outputs = [
+        _leaf("out" + jax.tree_util.keystr(path), value, [])
+        for path, value in jax.tree_util.tree_leaves_with_path(out)
+    ]
+    return {"call": call, "error": None, "outputs": outputs}

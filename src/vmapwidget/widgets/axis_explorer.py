@@ -1,0 +1,206 @@
+"""AxisExplorer: an animated diagram of where ``jax.vmap`` finds and puts the batch axes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import anywidget
+import traitlets
+
+from vmapwidget.axis_model import VmapPlan
+from vmapwidget.diagram import Exploration, call_unbatched, describe, explore
+from vmapwidget.widgets._static import bundle
+
+log = logging.getLogger(__name__)
+
+
+class AxisExplorer(anywidget.AnyWidget):
+    """Draws every input and output of ``jax.vmap(fun, in_axes, out_axes)(*args)`` as cells.
+
+    The batch axis of each input is marked; an animation steps through the batch, lighting
+    up the slice each call reads and the slice of the output it writes. Selectors change
+    ``in_axes`` (per positional argument) and ``out_axes``; each change re-runs the real
+    ``jax.vmap``. Arrays of more than :data:`vmapwidget.diagram.MAX_VALUE_CELLS` cells are
+    drawn by shape only. For a one-argument ``fun`` the diagram also shows what calling
+    ``fun`` on the whole batch does, without vmap.
+
+    ``in_axes`` given as a pytree (e.g. a dict for a dict argument) is shown read-only; the
+    selectors then cover only the arguments whose entry is an int or None.
+
+    >>> import jax.numpy as jnp
+    >>> w = AxisExplorer(lambda x, y: x + y, jnp.array([[1, 2, 3]]),
+    ...                  jnp.array([[4], [5], [6]]), in_axes=(1, 0), out_axes=1)
+    >>> w.result.tolist()
+    [[5, 7, 9]]
+    >>> w.out_axes = 0
+    >>> w.result.shape, w.plan.batch_size
+    ((3, 1), 3)
+    >>> w.in_axes = (0, 0)
+    >>> w.result is None, w.plan.error_args
+    (True, (1,))
+    """
+
+    _esm = bundle("axis_explorer")
+
+    in_axes = traitlets.Any(
+        0,
+        help="in_axes of jax.vmap (one entry per positional argument); for a nest of vmaps "
+        "(AxisExplorer.nested) a tuple with one such spec per level, outermost first.",
+    )
+    out_axes = traitlets.Any(0, help="out_axes of jax.vmap; for a nest, one per level.")
+    diagram = traitlets.Dict(help="What the frontend draws (see vmapwidget.diagram.describe).").tag(
+        sync=True
+    )
+    unbatched = traitlets.Dict(
+        allow_none=True,
+        default_value=None,
+        help="For one-argument functions: fun applied to the whole batch, without vmap.",
+    ).tag(sync=True)
+
+    def __init__(
+        self,
+        fun: Callable[..., Any],
+        *args: Any,
+        in_axes: Any = 0,
+        out_axes: Any = 0,
+        _depth: int = 1,
+    ) -> None:
+        if not args:
+            raise TypeError("AxisExplorer needs at least one argument to map over.")
+        self._fun = fun
+        self._args = args
+        self._depth = _depth
+        self._quiet = True
+        super().__init__(in_axes=in_axes, out_axes=out_axes)
+        self._quiet = False
+        if _depth == 1 and len(args) == 1:
+            self.unbatched = call_unbatched(fun, args[0])
+        self.on_msg(self._on_browser_message)
+        self._refresh()
+
+    @classmethod
+    def nested(
+        cls,
+        fun: Callable[..., Any],
+        *args: Any,
+        in_axes: Sequence[Any] = ((0, None), (None, 0)),
+        out_axes: Sequence[Any] = (0, 0),
+    ) -> AxisExplorer:
+        """Diagram ``vmap(vmap(fun, in_axes[1], out_axes[1]), in_axes[0], out_axes[0])``.
+
+        Levels are listed outermost first; the default is the tutorial's grid, ``x`` along
+        the rows and ``y`` along the columns of the output.
+
+        >>> import jax.numpy as jnp
+        >>> w = AxisExplorer.nested(lambda x, y: x * y, jnp.arange(3.0), jnp.arange(4.0))
+        >>> w.result.shape, [level["index"] for level in w.diagram["levels"]]
+        ((3, 4), ['i', 'j'])
+        """
+        return cls(fun, *args, in_axes=in_axes, out_axes=out_axes, _depth=len(in_axes))
+
+    @traitlets.validate("in_axes", "out_axes")
+    def _check_levels(self, proposal: dict[str, Any]) -> Any:
+        value = proposal["value"]
+        value = tuple(value) if isinstance(value, list) else value
+        if self._depth > 1 and not (isinstance(value, tuple) and len(value) == self._depth):
+            raise traitlets.TraitError(
+                f"this explorer shows {self._depth} nested vmaps: give {proposal['trait'].name} "
+                f"as a tuple of {self._depth} specs, outermost first, not {value!r}."
+            )
+        return value
+
+    @traitlets.observe("in_axes", "out_axes")
+    def _on_axes(self, _change: dict[str, Any]) -> None:
+        if not self._quiet:
+            self._refresh()
+
+    def set_axes(self, in_axes: Any = None, out_axes: Any = None) -> None:
+        """Change ``in_axes`` and ``out_axes`` together, re-drawing once.
+
+        Leave one out (``None`` here means "unchanged") to keep it; use the traits to set
+        ``None`` itself.
+        """
+        self._quiet = True
+        try:
+            if in_axes is not None:
+                self.in_axes = in_axes
+            if out_axes is not None:
+                self.out_axes = out_axes
+        finally:
+            self._quiet = False
+        self._refresh()
+
+    def _levels(self, spec: Any) -> tuple[Any, ...]:
+        return spec if self._depth > 1 else (spec,)
+
+    def _refresh(self) -> None:
+        self._exploration: Exploration = explore(
+            self._fun, self._args, self._levels(self.in_axes), self._levels(self.out_axes)
+        )
+        known = [
+            s["options"]
+            for s in self.diagram.get("selectors", [])
+            if s["kind"] == "out_axes" and s["known"]
+        ]
+        self.diagram = describe(self._exploration, known if len(known) == self._depth else ())
+
+    @property
+    def plan(self) -> VmapPlan:
+        """The core's plan for the (outermost) ``vmap``: shapes, axes, error, loop code."""
+        return self._exploration.plans[0]
+
+    @property
+    def plans(self) -> tuple[VmapPlan, ...]:
+        """One plan per level of a nest, outermost first (only those that could be planned)."""
+        return self._exploration.plans
+
+    @property
+    def result(self) -> Any:
+        """The output of the real ``jax.vmap`` call, or ``None`` when it fails."""
+        return self._exploration.result
+
+    @property
+    def error(self) -> str | None:
+        """Why the current choice fails, in plain English, or ``None``."""
+        return self._exploration.error
+
+    def _choice(self, content: Any) -> tuple[str, Any]:
+        """Validate a selector message from the browser: (trait name, its new value)."""
+        if not isinstance(content, dict) or content.get("type") != "set_axis":
+            raise ValueError(f"unknown message {content!r}")
+        kind, level, arg, value = (content.get(k) for k in ("kind", "level", "arg", "value"))
+        matches = [
+            s
+            for s in self.diagram["selectors"]
+            if s["kind"] == kind and s["level"] == level and s["arg"] == arg and s["editable"]
+        ]
+        if type(level) is not int or (arg is not None and type(arg) is not int) or not matches:
+            raise ValueError(f"no editable selector {kind!r} at level {level!r}, arg {arg!r}")
+        if (value is not None and type(value) is not int) or value not in matches[0]["options"]:
+            raise ValueError(
+                f"{value!r} is not a choice for {kind} of {matches[0]['name']}: "
+                f"choose one of {matches[0]['options']}"
+            )
+        levels = list(self._levels(getattr(self, kind)))
+        spec = levels[level]
+        if kind == "in_axes" and isinstance(spec, (tuple, list)):
+            levels[level] = (*spec[:arg], value, *spec[arg + 1 :])
+        elif kind == "in_axes" and len(self._args) > 1:
+            levels[level] = tuple(value if i == arg else spec for i in range(len(self._args)))
+        else:
+            levels[level] = value
+        return kind, tuple(levels) if self._depth > 1 else levels[0]
+
+    def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        request = content.get("request") if isinstance(content, dict) else None
+        request = request if type(request) is int else None
+        try:
+            kind, value = self._choice(content)
+        except ValueError as exc:
+            log.warning("AxisExplorer ignored a message from the browser: %s", exc)
+            self.send({"type": "rejected", "request": request, "reason": str(exc)})
+            return
+        setattr(self, kind, value)
+        self.send({"type": "applied", "request": request})

@@ -1,0 +1,152 @@
+"""AxisExplorer in real JupyterLab and Notebook 7: selectors re-run vmap and redraw, errors show in
+place, the keyboard works, Python-side changes redraw, and the animation advances."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+from playwright.sync_api import Locator, Page, expect
+
+from .notebook_ui import (
+    ARTIFACTS,
+    assert_no_widget_errors,
+    execute_in_kernel,
+    open_notebook,
+    run_all_cells,
+)
+from .servers import Server
+
+FAULT = re.compile(r"\bvw-fault\b")
+SOURCE = """\
+import jax.numpy as jnp
+from vmapwidget.widgets.axis_explorer import AxisExplorer
+
+
+def func(x, y):
+    return x + y
+
+
+w = AxisExplorer(func, jnp.array([[1, 2, 3]]), jnp.array([[4], [5], [6]]),
+                 in_axes=(1, 0), out_axes=1)
+w"""
+
+
+@pytest.fixture
+def explorer(page: Page, jupyter_server: Server, tmp_path: Path) -> Locator:
+    path = tmp_path / "axis_explorer.ipynb"
+    notebook = new_notebook(cells=[new_code_cell(SOURCE)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, path)
+    open_notebook(page, jupyter_server, path)
+    run_all_cells(page)
+    root = page.locator(".vw-axis-explorer")
+    expect(root).to_have_count(1)
+    expect(root.locator(".vw-step")).to_have_text("call 1 of 3")
+    return root
+
+
+def selector(root: Locator, kind: str, arg: int | None = None) -> Locator:
+    where = f'[data-kind="{kind}"]' + ("" if arg is None else f'[data-arg="{arg}"]')
+    return root.locator(f".vw-sel{where}")
+
+
+def radio(root: Locator, kind: str, value: str, arg: int | None = None) -> Locator:
+    return selector(root, kind, arg).get_by_role("radio", name=value, exact=True)
+
+
+def out_shape(root: Locator) -> Locator:
+    return root.locator('.vw-leaf[data-path="out"] .vw-leaf-shape')
+
+
+def save(root: Locator, name: str) -> None:
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root.screenshot(path=str(path))
+
+
+def test_selectors_rerun_vmap_and_show_errors_in_place(page: Page, explorer: Locator) -> None:
+    root = explorer
+    expect(root.locator(".vw-code").first).to_have_text(
+        "jax.vmap(func, in_axes=(1, 0), out_axes=1)(x, y)"
+    )
+    radio(root, "out_axes", "0").click()
+    expect(out_shape(root)).to_have_text("shape (3, 1)")
+    expect(root.locator(".vw-code").first).to_have_text(
+        "jax.vmap(func, in_axes=(1, 0), out_axes=0)(x, y)"
+    )
+    expect(root.locator(".vw-code").nth(1)).to_contain_text("jnp.stack(results, axis=0)")
+    expect(radio(root, "out_axes", "0")).to_be_checked()
+    assert execute_in_kernel(page, "print(w.out_axes, w.result.shape)") == "0 (3, 1)\n"
+
+    radio(root, "in_axes", "1", arg=1).click()
+    error = root.locator(".vw-diagram > .vw-error")
+    expect(error).to_contain_text("The mapped axes have different sizes")
+    expect(root.locator('.vw-leaf[data-path="out"]')).to_be_hidden()
+    expect(selector(root, "in_axes", 1)).to_have_class(FAULT)
+    expect(root.locator('.vw-leaf[data-path="y"]')).to_have_class(FAULT)
+    expect(root.locator(".vw-step")).to_have_text("no calls: vmap fails")
+    save(root, "axis-explorer-error")
+    assert execute_in_kernel(page, "print(w.in_axes, w.result)") == "(1, 1) None\n"
+
+    # Keyboard: the checked radio has focus; the left arrow picks the previous option.
+    radio(root, "in_axes", "1", arg=1).focus()
+    page.keyboard.press("ArrowLeft")
+    expect(error).to_be_hidden()
+    expect(radio(root, "in_axes", "0", arg=1)).to_be_checked()
+    expect(out_shape(root)).to_have_text("shape (3, 1)")
+    assert execute_in_kernel(page, "print(w.in_axes)") == "(1, 0)\n"
+    page.keyboard.press("ArrowLeft")
+    expect(radio(root, "in_axes", "None", arg=1)).to_be_checked()
+    expect(root.locator('.vw-leaf[data-path="y"] .vw-badge')).to_have_text(
+        "passed whole to every call"
+    )
+    expect(radio(root, "in_axes", "None", arg=1)).to_be_focused()
+    assert_no_widget_errors(page)
+
+
+def test_python_side_changes_redraw(page: Page, explorer: Locator) -> None:
+    root = explorer
+    execute_in_kernel(page, "w.set_axes(in_axes=(-1, -2), out_axes=-1)")
+    expect(root.locator(".vw-code").first).to_have_text(
+        "jax.vmap(func, in_axes=(-1, -2), out_axes=-1)(x, y)"
+    )
+    expect(radio(root, "in_axes", "-1", arg=0)).to_be_checked()
+    expect(radio(root, "out_axes", "-1")).to_be_checked()
+    expect(root.locator('.vw-leaf[data-path="x"] .vw-colcap')).to_have_text(
+        "batch · axis 1 · size 3"
+    )
+    execute_in_kernel(page, "w.in_axes = (7, 0)")
+    expect(root.locator(".vw-diagram > .vw-error")).to_contain_text("valid axes are 0…1")
+    expect(selector(root, "in_axes", 0).locator(".vw-opt-invalid")).to_have_text("7")
+    assert_no_widget_errors(page)
+
+
+def test_animation_plays_steps_and_fills_the_output(page: Page, explorer: Locator) -> None:
+    root = explorer
+    cells = root.locator('.vw-leaf[data-path="out"] .vw-cell')
+    x_cells = root.locator('.vw-leaf[data-path="x"] .vw-cell')
+
+    def states(locator: Locator) -> list[str]:
+        return locator.evaluate_all("(cells) => cells.map((c) => c.dataset.state)")
+
+    assert states(cells) == ["current", "pending", "pending"]
+    root.get_by_role("button", name="next call").click()
+    expect(root.locator(".vw-step")).to_have_text("call 2 of 3")
+    expect(root.locator(".vw-call-code")).to_have_text("func(x[:, 1], y[1]) → out[:, 1]")
+    assert states(cells) == ["done", "current", "pending"]
+    assert states(x_cells) == ["idle", "active", "idle"]
+    save(root, "axis-explorer-step-2")
+
+    root.get_by_role("button", name="first call").click()
+    root.get_by_label("speed").select_option("4")
+    root.get_by_role("button", name="play").click()
+    expect(root.locator(".vw-step")).to_have_text("call 3 of 3")
+    expect(root.get_by_role("button", name="play")).to_have_attribute("aria-pressed", "false")
+    assert states(cells) == ["done", "done", "current"]
+    root.get_by_role("button", name="previous call").click()
+    expect(root.locator(".vw-step")).to_have_text("call 2 of 3")
+    assert_no_widget_errors(page)

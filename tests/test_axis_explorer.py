@@ -1,0 +1,254 @@
+"""AxisExplorer: traits, every selector choice checked against real jax.vmap, and browser
+messages validated (bad ones rejected, state kept)."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import traitlets
+
+from vmapwidget.widgets.axis_explorer import AxisExplorer
+
+
+def dense_layer(x):
+    W = jnp.array([[0.2, 0.4], [0.9, 0.2]])
+    b = jnp.array([0.2, 0.3])
+    return W.dot(x) + b
+
+
+def add(x, y):
+    return x + y
+
+
+def times(x, y):
+    return x * y
+
+
+def sin_times(x, y):
+    return jnp.sin(x) * y
+
+
+INPUTS = jnp.array([[1.1, 1.2], [2.1, 2.2], [3.1, 3.2]])
+X13 = jnp.array([[1, 2, 3]])
+Y31 = jnp.array([[4], [5], [6]])
+
+TUTORIAL = {
+    "dense": (dense_layer, (INPUTS,), 0, 0),
+    "zip (0, 0)": (add, (jnp.array([1, 2, 3]), jnp.array([4, 5, 6])), (0, 0), 0),
+    "(1, 0) out 1": (add, (X13, Y31), (1, 0), 1),
+    "(1, 0) out 0": (add, (X13, Y31), (1, 0), 0),
+    "(None, 0)": (times, (3.0, jnp.array([3, 4, 5])), (None, 0), 0),
+}
+
+
+class Sent(list):
+    """Collects the custom messages a widget sends to the browser."""
+
+
+def browser(widget: AxisExplorer) -> Sent:
+    sent = Sent()
+    widget.send = lambda content, buffers=None: sent.append(content)
+    return sent
+
+
+def choose(widget, kind, value, level=0, arg=None, request=1):
+    message = {"type": "set_axis", "kind": kind, "level": level, "arg": arg, "value": value}
+    widget._on_browser_message(widget, {**message, "request": request}, [])
+
+
+def real_vmap(fun, args, in_axes, out_axes):
+    try:
+        return jax.vmap(fun, in_axes=in_axes, out_axes=out_axes)(*args), None
+    except Exception as exc:  # any error jax raises for this choice
+        return None, exc
+
+
+def assert_agrees_with_jax(widget, fun, args, in_axes, out_axes):
+    expected, exc = real_vmap(fun, args, in_axes, out_axes)
+    if exc is not None:
+        assert widget.result is None and widget.error, (in_axes, out_axes, exc)
+        assert widget.diagram["error"] == widget.error and widget.diagram["outputs"] == []
+        return
+    assert widget.error is None, (in_axes, out_axes, widget.error)
+    assert widget.plan.out_shapes == expected.shape
+    np.testing.assert_allclose(widget.result, expected, rtol=1e-6)
+    assert widget.diagram["outputs"][0]["shape"] == list(expected.shape)
+
+
+def test_the_issue_example():
+    w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
+    assert w.result.tolist() == [[5, 7, 9]]
+    assert w.plan.batch_size == 3
+    assert w.diagram["levels"] == [{"index": "b", "size": 3}]
+    json.dumps(w.diagram)
+    assert w.unbatched is None
+
+
+@pytest.mark.parametrize("name", TUTORIAL)
+def test_every_in_axes_choice_matches_jax(name):
+    fun, args, in_axes, out_axes = TUTORIAL[name]
+    w = AxisExplorer(fun, *args, in_axes=in_axes, out_axes=out_axes)
+    sent = browser(w)
+    n = len(args)
+    start = tuple(in_axes) if isinstance(in_axes, tuple) else (in_axes,) * n
+    for arg in range(n):
+        options = next(
+            s["options"]
+            for s in w.diagram["selectors"]
+            if s["kind"] == "in_axes" and s["arg"] == arg
+        )
+        rank = np.ndim(args[arg])
+        assert options == [None, *range(rank), *range(-rank, 0)]
+        for value in options:
+            w.in_axes, w.out_axes = in_axes, out_axes
+            choose(w, "in_axes", value, arg=arg)
+            assert sent[-1] == {"type": "applied", "request": 1}
+            spec = start[:arg] + (value,) + start[arg + 1 :]
+            expected_in = spec if n > 1 or isinstance(in_axes, tuple) else value
+            assert w.in_axes == expected_in
+            assert_agrees_with_jax(w, fun, args, spec, out_axes)
+
+
+@pytest.mark.parametrize("name", TUTORIAL)
+def test_every_out_axes_choice_matches_jax(name):
+    fun, args, in_axes, out_axes = TUTORIAL[name]
+    w = AxisExplorer(fun, *args, in_axes=in_axes, out_axes=out_axes)
+    browser(w)
+    (selector,) = (s for s in w.diagram["selectors"] if s["kind"] == "out_axes")
+    rank = w.plan.outputs[0].shape.__len__()
+    assert selector["options"] == [None, *range(rank), *range(-rank, 0)]
+    for value in selector["options"]:
+        w.out_axes = out_axes
+        choose(w, "out_axes", value)
+        assert w.out_axes == value
+        assert_agrees_with_jax(w, fun, args, in_axes, value)
+
+
+def test_python_side_traits_redraw():
+    w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
+    w.out_axes = 0
+    assert w.result.shape == (3, 1) and w.diagram["outputs"][0]["axes"] == [0]
+    w.in_axes = [0, 0]
+    assert w.in_axes == (0, 0)
+    assert w.result is None and w.plan.error_args == (1,)
+    assert [leaf["fault"] for leaf in w.diagram["inputs"]] == [False, True]
+    w.set_axes(in_axes=(1, 0), out_axes=-1)
+    assert w.result.shape == (1, 3)
+    w.in_axes = (5, 0)
+    assert "valid axes are 0…1" in w.error
+    x_sel = w.diagram["selectors"][0]
+    assert x_sel["value"] == 5 and 5 not in x_sel["options"]
+
+
+def test_out_axes_choices_survive_an_error():
+    w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
+    w.in_axes = (0, 0)
+    (selector,) = (s for s in w.diagram["selectors"] if s["kind"] == "out_axes")
+    assert selector["options"] == [None, 0, 1, -2, -1] and not selector["known"]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": 0, "value": 2},
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": 0, "value": -3},
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": 0, "value": True},
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": 0, "value": 1.0},
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": 0, "value": "1"},
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": 0, "value": [1]},
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": 2, "value": 0},
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": -1, "value": 0},
+        {"type": "set_axis", "kind": "in_axes", "level": 0, "arg": "0", "value": 0},
+        {"type": "set_axis", "kind": "in_axes", "level": 1, "arg": 0, "value": 0},
+        {"type": "set_axis", "kind": "in_axes", "level": False, "arg": 0, "value": 0},
+        {"type": "set_axis", "kind": "out_axes", "level": 0, "arg": None, "value": 2},
+        {"type": "set_axis", "kind": "out_axes", "level": 0, "arg": 0, "value": 0},
+        {"type": "set_axis", "kind": "diagram", "level": 0, "arg": None, "value": 0},
+        {"type": "set_step", "step": 10**9},
+        {"type": "set_axis"},
+        "in_axes=0",
+        None,
+    ],
+)
+def test_bad_browser_messages_are_rejected_and_state_is_kept(message, caplog):
+    w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
+    sent = browser(w)
+    before = (w.in_axes, w.out_axes, json.dumps(w.diagram))
+    with caplog.at_level(logging.WARNING, logger="vmapwidget.widgets.axis_explorer"):
+        w._on_browser_message(w, message, [])
+    assert (w.in_axes, w.out_axes, json.dumps(w.diagram)) == before
+    assert sent[-1]["type"] == "rejected" and sent[-1]["request"] is None
+    assert "ignored a message from the browser" in caplog.text
+
+
+def test_request_number_is_echoed_only_when_it_is_an_int():
+    w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
+    sent = browser(w)
+    choose(w, "out_axes", 0, request=7)
+    assert sent[-1] == {"type": "applied", "request": 7}
+    choose(w, "out_axes", 1, request="<script>")
+    assert sent[-1] == {"type": "applied", "request": None}
+
+
+def test_dense_layer_shows_what_happens_without_vmap():
+    w = AxisExplorer(dense_layer, INPUTS)
+    assert w.unbatched["call"] == "dense_layer(x)"
+    assert w.unbatched["error"].startswith("TypeError")
+    np.testing.assert_allclose(w.result, jax.vmap(dense_layer)(INPUTS))
+    assert w.diagram["outputs"][0]["values"][:2] == ["0.9", "1.53"]
+
+
+def test_function_that_raises_shows_its_error():
+    def broken(x):
+        raise ValueError("no good")
+
+    w = AxisExplorer(broken, jnp.ones(3))
+    assert "no good" in w.error and w.result is None
+    assert "no good" in w.unbatched["error"]
+
+
+def test_pytree_in_axes_keep_selectors_for_plain_arguments_only():
+    params = {"w": jnp.arange(3.0), "b": 2.0}
+    w = AxisExplorer(
+        lambda p, x: p["w"] * x + p["b"], params, jnp.arange(3.0), in_axes=({"w": 0, "b": None}, 0)
+    )
+    sent = browser(w)
+    np.testing.assert_allclose(w.result, jnp.arange(3.0) ** 2 + 2.0)
+    choose(w, "in_axes", None, arg=0)
+    assert sent[-1]["type"] == "rejected"
+    choose(w, "in_axes", None, arg=1)
+    assert sent[-1]["type"] == "applied"
+    assert w.in_axes == ({"w": 0, "b": None}, None)
+    assert w.result.shape == (3, 3)
+
+
+def test_nested_grid_and_its_selectors():
+    x, y = jnp.linspace(-5, 5, 4), jnp.linspace(-2, 2, 3)
+    w = AxisExplorer.nested(sin_times, x, y)
+    sent = browser(w)
+    grid = jax.vmap(jax.vmap(sin_times, in_axes=(None, 0)), in_axes=(0, None))(x, y)
+    np.testing.assert_allclose(w.result, grid)
+    assert len(w.plans) == 2 and w.plan.out_shapes == (4, 3)
+    choose(w, "out_axes", 1, level=0)
+    assert sent[-1]["type"] == "applied" and w.out_axes == (1, 0)
+    np.testing.assert_allclose(w.result, grid.T)
+    choose(w, "in_axes", 0, level=1, arg=0)
+    assert w.in_axes == ((0, None), (0, 0))
+    assert w.diagram["error_level"] == 1 and w.diagram["error_side"] == "in_axes"
+    with pytest.raises(ValueError):
+        jax.vmap(jax.vmap(sin_times, in_axes=(0, 0)), in_axes=(0, None))(x, y)
+    with pytest.raises(traitlets.TraitError):
+        w.in_axes = (0, None, 0)
+    with pytest.raises(traitlets.TraitError):
+        w.out_axes = 0
+    assert w.in_axes == ((0, None), (0, 0))
+
+
+def test_needs_an_argument():
+    with pytest.raises(TypeError):
+        AxisExplorer(lambda: 1.0)
