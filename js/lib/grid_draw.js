@@ -1,0 +1,116 @@
+// Canvas drawing of GridExplorer's chrome: axes, ticks, labels and the colour bar. The same
+// function draws the on-screen chrome and the exported PNG, so both look alike.
+import { cssColour } from "./colormaps.js";
+import { formatTick, niceTicks } from "./grid_ticks.js";
+
+/** Figure geometry in CSS pixels: the plot rectangle and the colour bar beside it. */
+export function figureLayout(width = 560, height = 420) {
+  const margin = { left: 58, right: 86, top: 14, bottom: 44 };
+  const plot = {
+    x: margin.left,
+    y: margin.top,
+    width: width - margin.left - margin.right,
+    height: height - margin.top - margin.bottom,
+  };
+  const bar = { x: plot.x + plot.width + 18, y: plot.y, width: 14, height: plot.height };
+  return { width, height, plot, bar };
+}
+
+/** Theme colours and font from JupyterLab's --jp-* CSS variables, with light fallbacks. */
+export function themeOf(el) {
+  const style = getComputedStyle(el);
+  const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
+  return {
+    text: v("--jp-ui-font-color1", "rgba(0, 0, 0, 0.87)"),
+    muted: v("--jp-ui-font-color2", "rgba(0, 0, 0, 0.54)"),
+    line: v("--jp-border-color1", "#bdbdbd"),
+    background: v("--jp-layout-color0", "#ffffff"),
+    font: v("--jp-ui-font-family", "system-ui, -apple-system, sans-serif"),
+  };
+}
+
+function axisLine(ctx, x0, y0, x1, y1) {
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1, y1);
+  ctx.stroke();
+}
+
+/**
+ * Draw axes with ticks for the x/y extents, axis names and a colour bar for [vmin, vmax]
+ * onto `ctx` (already scaled to CSS pixels). `chrome` = {layout, xExtent, yExtent, names,
+ * vmin, vmax, map, nonfinite, theme}.
+ */
+export function drawChrome(ctx, chrome) {
+  const { layout, xExtent, yExtent, names, map, theme } = chrome;
+  const { plot, bar } = layout;
+  ctx.clearRect(0, 0, layout.width, layout.height);
+  ctx.lineWidth = 1;
+  ctx.strokeStyle = theme.line;
+  ctx.fillStyle = theme.text;
+  ctx.font = `11px ${theme.font}`;
+  ctx.strokeRect(plot.x - 0.5, plot.y - 0.5, plot.width + 1, plot.height + 1);
+
+  const xs = niceTicks(xExtent[0], xExtent[1], Math.max(2, Math.floor(plot.width / 70)));
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (const t of xs.ticks) {
+    const px = Math.round(plot.x + ((t - xExtent[0]) / (xExtent[1] - xExtent[0])) * plot.width) + 0.5;
+    axisLine(ctx, px, plot.y + plot.height, px, plot.y + plot.height + 5);
+    ctx.fillText(formatTick(t, xs.step), px, plot.y + plot.height + 8);
+  }
+  const ys = niceTicks(yExtent[0], yExtent[1], Math.max(2, Math.floor(plot.height / 50)));
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of ys.ticks) {
+    const py = Math.round(plot.y + plot.height - ((t - yExtent[0]) / (yExtent[1] - yExtent[0])) * plot.height) + 0.5;
+    axisLine(ctx, plot.x - 5, py, plot.x, py);
+    ctx.fillText(formatTick(t, ys.step), plot.x - 8, py);
+  }
+
+  ctx.font = `italic 12px ${theme.font}`;
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  ctx.fillText(names[0], plot.x + plot.width / 2, layout.height - 4);
+  ctx.save();
+  ctx.translate(14, plot.y + plot.height / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = "middle";
+  ctx.fillText(names[1], 0, 0);
+  ctx.restore();
+
+  drawColourBar(ctx, chrome);
+}
+
+function drawColourBar(ctx, { layout, vmin, vmax, map, nonfinite, theme }) {
+  const { bar } = layout;
+  const swatch = nonfinite > 0 ? 16 : 0;
+  const height = bar.height - swatch;
+  for (let row = 0; row < height; row++) {
+    ctx.fillStyle = cssColour(map, Math.floor(((height - 1 - row) / height) * 256));
+    ctx.fillRect(bar.x, bar.y + row, bar.width, 1);
+  }
+  ctx.strokeStyle = theme.line;
+  ctx.strokeRect(bar.x - 0.5, bar.y - 0.5, bar.width + 1, height + 1);
+  ctx.fillStyle = theme.text;
+  ctx.font = `11px ${theme.font}`;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  if (vmax > vmin) {
+    const ticks = niceTicks(vmin, vmax, Math.max(2, Math.floor(height / 50)));
+    for (const t of ticks.ticks) {
+      const py = Math.round(bar.y + height - ((t - vmin) / (vmax - vmin)) * height) + 0.5;
+      ctx.strokeStyle = theme.line;
+      axisLine(ctx, bar.x + bar.width, py, bar.x + bar.width + 4, py);
+      ctx.fillText(formatTick(t, ticks.step), bar.x + bar.width + 6, py);
+    }
+  } else if (Number.isFinite(vmin)) {
+    ctx.fillText(formatTick(vmin, 0), bar.x + bar.width + 6, bar.y + height / 2);
+  }
+  if (swatch) {
+    ctx.fillStyle = map.badCss;
+    ctx.fillRect(bar.x, bar.y + bar.height - 10, bar.width, 10);
+    ctx.fillStyle = theme.muted;
+    ctx.fillText("no value", bar.x + bar.width + 6, bar.y + bar.height - 5);
+  }
+}

@@ -1,0 +1,107 @@
+// Pure functions from a frame (header + binary buffers, see grid_frames.py) to pixels and
+// back from pointer positions to cells and values. Cell (i, j) is x[i], y[j]; it sits at
+// flat index i * ny + j of the buffer and at pixel column i, row ny - 1 - j (y points up).
+
+// Quantized encodings: the typed array, the number of levels and the shift to a colour index.
+export const LEVELS = {
+  uint16: { Type: Uint16Array, quanta: 65536, shift: 8 },
+  uint8: { Type: Uint8Array, quanta: 256, shift: 0 },
+};
+export const NONFINITE = [0, NaN, Infinity, -Infinity];
+
+function typed(Type, view, count) {
+  if (!view) return null;
+  const bytes = count * Type.BYTES_PER_ELEMENT;
+  if (view.byteLength < bytes) throw new Error(`frame buffer holds ${view.byteLength} bytes, expected ${bytes}`);
+  if (view.byteOffset % Type.BYTES_PER_ELEMENT === 0) return new Type(view.buffer, view.byteOffset, count);
+  return new Type(view.buffer.slice(view.byteOffset, view.byteOffset + bytes));
+}
+
+/** Typed views over a frame's buffers: {values: Uint16Array|Float32Array, mask: Uint8Array|null}. */
+export function frameArrays(meta, data, mask) {
+  const count = meta.nx * meta.ny;
+  const Type = meta.encoding === "float32" ? Float32Array : LEVELS[meta.encoding].Type;
+  return {
+    values: typed(Type, data, count),
+    mask: meta.nonfinite > 0 && mask && mask.byteLength > 0 ? typed(Uint8Array, mask, count) : null,
+  };
+}
+
+/** Colour-map index (0 … 255) of every cell, or -1 for a non-finite cell; flat, as sent. */
+export function colourIndex(meta, arrays, k) {
+  if (arrays.mask && arrays.mask[k] !== 0) return -1;
+  const v = arrays.values[k];
+  if (meta.encoding !== "float32") return v >> LEVELS[meta.encoding].shift;
+  if (!Number.isFinite(v)) return -1;
+  if (!(meta.vmax > meta.vmin)) return 128;
+  return Math.max(0, Math.min(255, Math.floor(((v - meta.vmin) * 256) / (meta.vmax - meta.vmin))));
+}
+
+/** For each of `pixels` pixels along an axis, the nearest of `n` cells (pixel centres). */
+export function sampling(n, pixels) {
+  const index = new Int32Array(pixels);
+  for (let p = 0; p < pixels; p++) index[p] = Math.min(n - 1, Math.floor(((p + 0.5) * n) / pixels));
+  return index;
+}
+
+/**
+ * Write the frame's pixels into `out` (Uint32Array of width × height RGBA pixels, row-major,
+ * top row first) using colour map `map` (see colormaps.js). By default one pixel per cell;
+ * a smaller width/height samples the nearest cell, so painting costs at most one step per
+ * pixel shown however fine the grid.
+ */
+export function paintPixels(out, meta, arrays, map, width = meta.nx, height = meta.ny) {
+  const { nx, ny } = meta;
+  const { values, mask } = arrays;
+  const pixels = map.pixels;
+  const bad = map.bad;
+  if (width === nx && height === ny && meta.encoding !== "float32" && !mask) {
+    const shift = LEVELS[meta.encoding].shift;
+    for (let i = 0; i < nx; i++) {
+      let k = i * ny;
+      for (let row = (ny - 1) * nx + i; row >= 0; row -= nx) out[row] = pixels[values[k++] >> shift];
+    }
+    return out;
+  }
+  const columns = sampling(nx, width);
+  const rows = sampling(ny, height);
+  for (let r = 0; r < height; r++) {
+    const j = ny - 1 - rows[r];
+    let p = r * width;
+    for (let c = 0; c < width; c++) {
+      const index = colourIndex(meta, arrays, columns[c] * ny + j);
+      out[p++] = index < 0 ? bad : pixels[index];
+    }
+  }
+  return out;
+}
+
+/** The value of cell (i, j) as the frontend knows it (the centre of its quantized level). */
+export function valueAt(meta, arrays, i, j) {
+  const k = i * meta.ny + j;
+  if (arrays.mask && arrays.mask[k] !== 0) return NONFINITE[arrays.mask[k]] ?? NaN;
+  const v = arrays.values[k];
+  if (meta.encoding === "float32") return v;
+  if (!(meta.vmax > meta.vmin)) return meta.vmin;
+  return meta.vmin + ((v + 0.5) / LEVELS[meta.encoding].quanta) * (meta.vmax - meta.vmin);
+}
+
+/** Coordinate of grid point `i` of `n` spanning [lo, hi] (the midpoint when n is 1). */
+export function gridPoint([lo, hi], n, i) {
+  return n === 1 ? (lo + hi) / 2 : lo + ((hi - lo) * i) / (n - 1);
+}
+
+/** The drawn extent of n cells centred on the grid points: [lo - d/2, hi + d/2]. */
+export function extent([lo, hi], n) {
+  if (n === 1) return [lo, hi];
+  const half = (hi - lo) / (n - 1) / 2;
+  return [lo - half, hi + half];
+}
+
+/** The cell under a point at (px, py) inside a plot of width × height, or null outside. */
+export function cellAt(px, py, width, height, nx, ny) {
+  if (px < 0 || py < 0 || px >= width || py >= height) return null;
+  const i = Math.min(nx - 1, Math.floor((px / width) * nx));
+  const row = Math.min(ny - 1, Math.floor((py / height) * ny));
+  return { i, j: ny - 1 - row };
+}

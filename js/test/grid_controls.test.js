@@ -1,0 +1,30 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { clampInput, movedRange, nearestStep, niceStep, sliderStep, stepsWith } from "../lib/grid_controls.js";
+
+test("resolution steps", () => {
+  const steps = [1, 8, 64, 128];
+  assert.equal(nearestStep(steps, 100), 3);
+  assert.equal(nearestStep(steps, 64), 2);
+  assert.deepEqual(stepsWith(steps, 100), [1, 8, 64, 100, 128]);
+  assert.deepEqual(stepsWith(steps, 64), steps);
+});
+
+test("a range end cannot cross the other end or leave the limits", () => {
+  assert.deepEqual(movedRange([0, 1], 0, 2, 0.1, [-5, 5]), [0.9, 1]);
+  assert.deepEqual(movedRange([0, 1], 1, -3, 0.1, [-5, 5]), [0, 0.1]);
+  assert.deepEqual(movedRange([0, 1], 0, -9, 0.1, [-5, 5]), [-5, 1]);
+  assert.deepEqual(movedRange([0, 1], 1, 3, 0.1, [-5, 5]), [0, 3]);
+});
+
+test("slider step and typed-in numbers", () => {
+  assert.equal(sliderStep(0, 2, 200), 0.01);
+  assert.equal(sliderStep(0.1, 3, 200), 0.01);
+  assert.equal(sliderStep(-15, 15, 400), 0.05);
+  assert.deepEqual([0.0145, 0.05, 3, 70].map(niceStep), [0.01, 0.05, 2, 50]);
+  assert.equal(clampInput("1.5", 0, 3), 1.5);
+  assert.equal(clampInput("−1", -5, 5), -1);
+  assert.equal(clampInput("9", 0, 3), 3);
+  assert.equal(clampInput("abc", 0, 3), null);
+  assert.equal(clampInput(" ", 0, 3), null);
+});

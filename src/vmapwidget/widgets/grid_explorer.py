@@ -1,0 +1,413 @@
+"""GridExplorer: a live heatmap of f(x, y, *params), driven by sliders, drawn on a canvas.
+
+Data travels one way per interaction: the frontend sends the new slider values as a custom
+message ``{"type": "request", "vid", "seq", ...}``; Python validates them, evaluates the grid
+with the core's jit-compiled nested-vmap :class:`~vmapwidget.kernels.GridKernel` and answers
+with one state update that carries the traits, the binary frame (see
+:mod:`vmapwidget.widgets.grid_frames`) and a ``status`` naming the request it answers. The
+frontend keeps at most one request in flight and coalesces newer values (latest wins).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import numpy as np
+import traitlets
+
+from vmapwidget.kernels import (
+    MAX_RESOLUTION,
+    GridFunctionError,
+    GridKernel,
+    check_range,
+    check_resolution,
+)
+from vmapwidget.widgets._static import bundle
+from vmapwidget.widgets.grid_frames import ENCODINGS, encode_grid
+from vmapwidget.widgets.grid_specs import (
+    RESOLUTION_STEPS,
+    ParamSpec,
+    axis_names,
+    default_limits,
+    extra_parameters,
+    keyword_caller,
+    param_specs,
+)
+
+if TYPE_CHECKING:
+    import bqplot
+
+__all__ = ["COLORMAPS", "GridExplorer", "InvalidGridValue"]
+
+logger = logging.getLogger("vmapwidget")
+
+COLORMAPS = ("viridis", "plasma", "magma", "cividis", "coolwarm", "gray")
+"""Colour maps the frontend draws with (256 entries each, as in matplotlib)."""
+
+MAX_ID_LENGTH = 64
+AUTO_UINT8_CELLS = 512 * 512
+"""Above this many cells the "auto" encoding sends uint8 (see benchmarks/README.md)."""
+
+
+class InvalidGridValue(traitlets.TraitError, ValueError):
+    """A value set on a GridExplorer (from Python or the browser) is not acceptable."""
+
+
+@dataclass(frozen=True)
+class GridState:
+    """Everything that determines one picture."""
+
+    params: dict[str, float]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    resolution: int
+
+
+class GridExplorer(anywidget.AnyWidget):
+    """A live heatmap of ``f(x, y, *params)`` with sliders for every parameter.
+
+    ``f`` is evaluated pointwise on a ``resolution × resolution`` grid spanning ``x`` and
+    ``y`` by ``jit(vmap(vmap(f)))``, compiled once per grid size: moving a parameter or a
+    range never recompiles. Every parameter of ``f`` after x and y needs a slider range,
+    ``name=(lo, hi)`` or ``name=(lo, hi, value)``.
+
+    >>> import jax.numpy as jnp
+    >>> w = GridExplorer(lambda x, y, a: jnp.sin(a * x) * y, x=(-5, 5), y=(-2, 2),
+    ...                  resolution=64, a=(0.1, 3.0, 1.0))
+    >>> w.grid.shape, w.params
+    ((64, 64), {'a': 1.0})
+    >>> w.params = {"a": 2.5}
+    >>> w.x_range = (-1, 1)
+    >>> w.stats["compiles"], w.stats["frames"]
+    (1, 3)
+
+    ``encoding`` picks how frames travel to the browser (see
+    :mod:`vmapwidget.widgets.grid_frames`): ``"uint16"`` (exact colours, tooltip within
+    1/131072 of the value range), ``"uint8"`` (the colour index itself: half the bytes, the
+    same colours, tooltip to 1/512 of the range), ``"float32"``, or ``"auto"`` (the default:
+    uint16 up to 512², uint8 above, where the bytes dominate the latency).
+
+    Attributes
+    ----------
+    grid : numpy.ndarray
+        The values currently drawn, shape ``(len(x), len(y))`` (read-only).
+    stats : dict
+        ``compiles``, ``kernel_ms``, ``compile_ms``, ``encode_ms``, ``frames``, ``bytes``
+        (of the last frame) and ``nonfinite`` (cells that are NaN or ±inf).
+    """
+
+    _esm = bundle("grid_explorer")
+
+    params = traitlets.Dict(help="Current parameter values {name: float}; settable.").tag(sync=True)
+    x_range = traitlets.Tuple(traitlets.Float(), traitlets.Float(), help="(lo, hi) of x.").tag(
+        sync=True
+    )
+    y_range = traitlets.Tuple(traitlets.Float(), traitlets.Float(), help="(lo, hi) of y.").tag(
+        sync=True
+    )
+    resolution = traitlets.Int(help=f"Grid points per axis, 1 … {MAX_RESOLUTION}.").tag(sync=True)
+    colormap = traitlets.Enum(COLORMAPS, default_value="viridis", help="Colour map name.").tag(
+        sync=True
+    )
+    x_limits = traitlets.Tuple(
+        traitlets.Float(), traitlets.Float(), help="Span of the x range sliders."
+    ).tag(sync=True)
+    y_limits = traitlets.Tuple(
+        traitlets.Float(), traitlets.Float(), help="Span of the y range sliders."
+    ).tag(sync=True)
+    error = traitlets.Unicode("", help="The last error, shown in the status line.").tag(sync=True)
+    encoding = traitlets.Enum(
+        (*ENCODINGS, "auto"), default_value="auto", help="Wire encoding of frames."
+    )
+
+    _specs = traitlets.List().tag(sync=True)
+    _axis_names = traitlets.Tuple(traitlets.Unicode(), traitlets.Unicode()).tag(sync=True)
+    _resolution_steps = traitlets.List().tag(sync=True)
+    _frame = traitlets.Bytes().tag(sync=True)
+    _mask = traitlets.Bytes().tag(sync=True)
+    _frame_meta = traitlets.Dict().tag(sync=True)
+    _status = traitlets.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        fun: Callable[..., Any],
+        *,
+        x: tuple[float, float] = (-1.0, 1.0),
+        y: tuple[float, float] = (-1.0, 1.0),
+        resolution: int = 128,
+        colormap: str = "viridis",
+        encoding: str = "auto",
+        x_limits: tuple[float, float] | None = None,
+        y_limits: tuple[float, float] | None = None,
+        **param_ranges: Any,
+    ) -> None:
+        if not callable(fun):
+            raise TypeError(f"f must be callable, got {type(fun).__name__}")
+        specs = param_specs(fun, param_ranges)
+        x_range, y_range = check_range(x, "x range"), check_range(y, "y range")
+        resolution = check_resolution(resolution)
+        x_limits = self._limits(x_range, x_limits, "x limits")
+        y_limits = self._limits(y_range, y_limits, "y limits")
+        if colormap not in COLORMAPS:
+            raise ValueError(f"colormap must be one of {COLORMAPS}, got {colormap!r}")
+        if encoding not in (*ENCODINGS, "auto"):
+            raise ValueError(f"encoding must be one of {(*ENCODINGS, 'auto')}, got {encoding!r}")
+        self.specs: dict[str, ParamSpec] = {s.name: s for s in specs}
+        names = [s.name for s in specs]
+        kernel_fun = fun if extra_parameters(fun) is None else keyword_caller(fun, names)
+        self.kernel = GridKernel(kernel_fun, names)
+        self._last_seq: dict[str, int] = {}
+        self._replies = 0
+        self._frames = 0
+        self._stats: dict[str, Any] = {}
+        self._grid = np.zeros((0, 0), np.float32)
+        self._figure: Any = None
+        state = GridState({s.name: s.value for s in specs}, x_range, y_range, resolution)
+        frame = self._render(state, encoding)
+        self._good = state
+        self._applying = True
+        super().__init__(
+            params=state.params,
+            x_range=x_range,
+            y_range=y_range,
+            resolution=resolution,
+            colormap=colormap,
+            encoding=encoding,
+            x_limits=x_limits,
+            y_limits=y_limits,
+            _specs=[s.to_json() for s in specs],
+            _axis_names=axis_names(fun),
+            _resolution_steps=self._steps(),
+            **frame,
+            _status=self._status_for(None, None, ""),
+        )
+        self._applying = False
+        self.on_msg(self._on_browser_msg)
+
+    @staticmethod
+    def _limits(bounds: tuple[float, float], limits: Any, what: str) -> tuple[float, float]:
+        if limits is None:
+            return default_limits(bounds)
+        lo, hi = check_range(limits, what)
+        if not lo <= bounds[0] < bounds[1] <= hi:
+            raise ValueError(f"{what} ({lo:g}, {hi:g}) must contain the range {bounds}")
+        return lo, hi
+
+    @staticmethod
+    def _steps() -> list[int]:
+        return sorted({*RESOLUTION_STEPS, MAX_RESOLUTION})
+
+    @property
+    def grid(self) -> np.ndarray:
+        """The values currently drawn, shape ``(len(x), len(y))``; a read-only array."""
+        return self._grid
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Counters of the kernel and the frames (see the class docstring)."""
+        return {**self._stats, "compiles": self.kernel.compiles, "frames": self._frames}
+
+    @property
+    def figure(self) -> bqplot.Figure:
+        """A bqplot Figure whose HeatMap mirrors this widget (created on first use).
+
+        For dashboards built from bqplot widgets; GridExplorer itself draws on a canvas,
+        which is much faster (see benchmarks/README.md).
+        """
+        if self._figure is None:
+            from vmapwidget.widgets.grid_figure import mirror_figure
+
+            self._figure = mirror_figure(self)
+        return self._figure
+
+    @property
+    def state(self) -> GridState:
+        """The parameters, ranges and resolution of the picture currently drawn."""
+        return self._good
+
+    # -- validation of values set from Python ------------------------------------------------
+
+    @traitlets.validate("params")
+    def _valid_params(self, proposal: dict[str, Any]) -> dict[str, float]:
+        values = proposal["value"]
+        unknown = [n for n in values if n not in self.specs]
+        if unknown:
+            raise InvalidGridValue(
+                f"unknown parameter(s) {unknown}; the parameters are {list(self.specs)}"
+            )
+        merged = {**self._good.params, **values}
+        try:
+            return {n: self.specs[n].check(merged[n]) for n in self.specs}
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
+
+    @traitlets.validate("x_range", "y_range", "x_limits", "y_limits")
+    def _valid_range(self, proposal: dict[str, Any]) -> tuple[float, float]:
+        name = proposal["trait"].name
+        try:
+            return check_range(proposal["value"], name.replace("_", " "))
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
+
+    @traitlets.validate("resolution")
+    def _valid_resolution(self, proposal: dict[str, Any]) -> int:
+        try:
+            return check_resolution(proposal["value"])
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
+
+    @traitlets.observe("params", "x_range", "y_range", "resolution")
+    def _on_python_change(self, _change: dict[str, Any]) -> None:
+        if self._applying:
+            return
+        state = GridState(dict(self.params), self.x_range, self.y_range, self.resolution)
+        try:
+            self._show(state, None, None)
+        except GridFunctionError:
+            self._apply_traits(self._good)
+            raise
+
+    @traitlets.observe("encoding")
+    def _on_encoding(self, _change: dict[str, Any]) -> None:
+        if not self._applying:
+            self._show(self._good, None, None)
+
+    # -- messages from the browser -----------------------------------------------------------
+
+    def _on_browser_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """Handle ``{"type": "request", "vid": str, "seq": int, <partial state>}``."""
+        if not isinstance(content, dict) or content.get("type") != "request":
+            logger.warning("GridExplorer ignored a malformed message: %.200r", content)
+            return
+        vid, seq = content.get("vid"), content.get("seq")
+        if (
+            not isinstance(vid, str)
+            or not 0 < len(vid) <= MAX_ID_LENGTH
+            or isinstance(seq, bool)
+            or not isinstance(seq, int)
+            or seq < 0
+        ):
+            logger.warning(
+                "GridExplorer ignored a request without a valid vid/seq: %.200r", content
+            )
+            return
+        if seq <= self._last_seq.get(vid, -1):
+            logger.warning("GridExplorer ignored a stale request %s #%d", vid, seq)
+            return
+        self._last_seq[vid] = seq
+        try:
+            state = self._requested_state(content)
+        except (ValueError, TypeError) as exc:
+            logger.warning("GridExplorer ignored invalid values from the browser: %s", exc)
+            self._reply(vid, seq, f"ignored invalid values from the browser: {exc}")
+            return
+        try:
+            self._show(state, vid, seq)
+        except GridFunctionError:
+            return
+
+    def _requested_state(self, content: Mapping[str, Any]) -> GridState:
+        state = self._good
+        unknown = set(content) - {
+            "type",
+            "vid",
+            "seq",
+            "params",
+            "x_range",
+            "y_range",
+            "resolution",
+        }
+        if unknown:
+            raise ValueError(f"unknown fields {sorted(unknown)}")
+        if "params" in content:
+            values = content["params"]
+            if not isinstance(values, dict) or any(n not in self.specs for n in values):
+                raise ValueError(f"params must map {list(self.specs)} to numbers, got {values!r}")
+            params = {**state.params, **{n: self.specs[n].check(v) for n, v in values.items()}}
+            state = replace(state, params=params)
+        for axis in ("x_range", "y_range"):
+            if axis in content:
+                bounds = check_range(content[axis], axis.replace("_", " "))
+                state = replace(state, **{axis: bounds})
+        if "resolution" in content:
+            state = replace(state, resolution=check_resolution(content["resolution"]))
+        return state
+
+    # -- evaluation and frames ---------------------------------------------------------------
+
+    def _render(self, state: GridState, encoding: str) -> dict[str, Any]:
+        """Evaluate ``state``; return the frame traits. Raises GridFunctionError."""
+        result = self.kernel.evaluate(state.x_range, state.y_range, state.resolution, state.params)
+        start = time.perf_counter()
+        if encoding == "auto":
+            encoding = "uint8" if result.values.size > AUTO_UINT8_CELLS else "uint16"
+        meta, data, mask = encode_grid(result.values, encoding)
+        encode_ms = (time.perf_counter() - start) * 1e3
+        self._frames += 1
+        meta.update(id=self._frames, x_range=state.x_range, y_range=state.y_range)
+        values = result.values
+        values.setflags(write=False)
+        self._grid = values
+        self._stats = {
+            "kernel_ms": result.kernel_ms,
+            "compile_ms": self.kernel.last_compile_ms,
+            "encode_ms": encode_ms,
+            "bytes": len(data) + len(mask),
+            "nonfinite": result.nonfinite,
+        }
+        return {"_frame": data, "_mask": mask, "_frame_meta": meta}
+
+    def _status_for(self, vid: str | None, seq: int | None, error: str) -> dict[str, Any]:
+        self._replies += 1
+        return {
+            "reply": self._replies,
+            "vid": vid,
+            "seq": seq,
+            "error": error,
+            "compiles": self.kernel.compiles,
+            "frames": self._frames,
+            **{k: v for k, v in self._stats.items() if isinstance(v, (int, float))},
+        }
+
+    def _reply(self, vid: str | None, seq: int | None, error: str) -> None:
+        with self.hold_sync():
+            self.error = error
+            self._status = self._status_for(vid, seq, error)
+
+    def _apply_traits(self, state: GridState, **extra: Any) -> None:
+        self._applying = True
+        try:
+            with self.hold_sync():
+                self.params = state.params
+                self.x_range = state.x_range
+                self.y_range = state.y_range
+                self.resolution = state.resolution
+                self.x_limits = _widen(self.x_limits, state.x_range)
+                self.y_limits = _widen(self.y_limits, state.y_range)
+                for name, value in extra.items():
+                    setattr(self, name, value)
+        finally:
+            self._applying = False
+
+    def _show(self, state: GridState, vid: str | None, seq: int | None) -> None:
+        """Evaluate and send ``state``; on failure show the error, keep the last picture."""
+        try:
+            frame = self._render(state, self.encoding)
+        except GridFunctionError as exc:
+            self._reply(vid, seq, str(exc))
+            raise
+        self._good = state
+        self._apply_traits(state, **frame, error="", _status=self._status_for(vid, seq, ""))
+
+
+def _widen(limits: tuple[float, float], bounds: tuple[float, float]) -> tuple[float, float]:
+    lo, hi = limits
+    if bounds[0] >= lo and bounds[1] <= hi:
+        return limits
+    width = bounds[1] - bounds[0]
+    return min(lo, bounds[0] - width), max(hi, bounds[1] + width)

@@ -1,0 +1,171 @@
+"""GridExplorer in a real JupyterLab: it renders, follows its sliders, shows errors, recovers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from .notebook_ui import (
+    ARTIFACTS,
+    assert_no_widget_errors,
+    execute_in_kernel,
+    open_notebook,
+    run_all_cells,
+)
+from .servers import Server
+
+NOTEBOOK = "examples/grid_explorer.ipynb"
+DARK = "JupyterLab Dark"
+
+# JS: a digest of the pixels the heatmap canvas shows now.
+PIXELS_JS = """
+(canvas) => {
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let h = 2166136261;
+  for (let k = 0; k < data.length; k += 7) h = Math.imul(h ^ data[k], 16777619) >>> 0;
+  return `${canvas.width}x${canvas.height}:${h}`;
+}
+"""
+
+
+def kernel_json(page: Page, expression: str) -> object:
+    return json.loads(execute_in_kernel(page, f"import json; print(json.dumps({expression}))"))
+
+
+def widget(page: Page, index: int) -> Locator:
+    return page.locator(".vw-grid-explorer").nth(index)
+
+
+def drawn_frame(root: Locator) -> int:
+    return int(root.locator(".vw-ge-image").get_attribute("data-frame-id") or 0)
+
+
+def settle(page: Page, root: Locator, after_frame: int) -> None:
+    """Wait until a frame newer than ``after_frame`` is drawn and no request is pending."""
+    expect(root.locator(".vw-ge-image")).not_to_have_attribute("data-frame-id", str(after_frame))
+    page.wait_for_timeout(300)
+
+
+def save(root: Locator, name: str) -> None:
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root.screenshot(path=str(path))
+
+
+@pytest.fixture
+def notebook(page: Page, lab_server: Server) -> Page:
+    open_notebook(page, lab_server, NOTEBOOK)
+    run_all_cells(page)
+    expect(page.locator(".vw-grid-explorer")).to_have_count(2)
+    expect(widget(page, 0).locator(".vw-ge-image")).to_have_attribute("data-frame-id", "3")
+    return page
+
+
+def test_renders_and_follows_the_keyboard(notebook: Page) -> None:
+    page, root = notebook, widget(notebook, 0)
+    image = root.locator(".vw-ge-image")
+    expect(root.locator(".vw-ge-status")).to_contain_text("128 × 128")
+    expect(root.locator(".vw-ge-status")).to_contain_text("1 compile")
+    before = image.evaluate(PIXELS_JS)
+    save(root, "grid_explorer-light")
+
+    slider = root.get_by_label("a", exact=True)
+    slider.focus()
+    frame = drawn_frame(root)
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    settle(page, root, frame)
+    assert image.evaluate(PIXELS_JS) != before
+    execute_in_kernel(page, "import numpy as np")
+    state = kernel_json(
+        page,
+        "{'a': w.params['a'], 'compiles': w.stats['compiles'], 'shape': w.grid.shape, "
+        "'err': float(abs(w.grid - np.sin(np.float32(w.params['a']) * np.linspace(-3, 3, 128, "
+        "dtype=np.float32))[:, None] * np.linspace(-2, 2, 128, dtype=np.float32)).max())}",
+    )
+    assert state["a"] == pytest.approx(2.05)
+    assert state["compiles"] == 1 and state["shape"] == [128, 128] and state["err"] < 1e-5
+    assert float(slider.input_value()) == pytest.approx(state["a"])
+
+    assert drawn_frame(widget(page, 1)) == 1, "the other widget must not redraw"
+
+    with page.expect_download() as download:
+        root.get_by_role("button", name="Save PNG").click()
+    saved = ARTIFACTS / "screenshots" / "grid_explorer-saved.png"
+    download.value.save_as(saved)
+    assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    box = image.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.25)
+    tooltip = root.locator(".vw-ge-tooltip")
+    expect(tooltip).to_be_visible()
+    expect(tooltip).to_contain_text("x = ")
+    expect(tooltip).to_contain_text("f = ")
+    assert_no_widget_errors(page)
+
+
+def test_python_changes_and_resolution_redraw(notebook: Page) -> None:
+    page, root = notebook, widget(notebook, 0)
+    frame = drawn_frame(root)
+    execute_in_kernel(page, "w.resolution = 64; w.params = {'a': 0.5}")
+    expect(root.locator(".vw-ge-image")).to_have_attribute("data-frame-id", str(frame + 2))
+    expect(root.locator(".vw-ge-status")).to_contain_text("64 × 64")
+    expect(root.locator(".vw-ge-status")).to_contain_text("2 compiles")
+    assert root.get_by_label("a value").input_value() == "0.5"
+    assert root.get_by_label("resolution").evaluate("(s) => s.nextSibling.textContent") == (
+        "64 × 64"
+    )
+    resolution = root.get_by_label("resolution")
+    resolution.focus()
+    frame = drawn_frame(root)
+    page.keyboard.press("ArrowRight")
+    settle(page, root, frame)
+    assert kernel_json(page, "w.resolution") == 96
+    assert root.locator(".vw-ge-image").evaluate("(c) => c.width") == 96
+
+
+def test_error_shows_a_message_and_recovers(notebook: Page) -> None:
+    page, root = notebook, widget(notebook, 0)
+    execute_in_kernel(
+        page,
+        "from vmapwidget.kernels import GridFunctionError\n"
+        "good = w.kernel.evaluate\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise GridFunctionError('f failed on the grid: XlaRuntimeError: RESOURCE_EXHAUSTED')\n"
+        "w.kernel.evaluate = broken",
+    )
+    image = root.locator(".vw-ge-image")
+    before = image.evaluate(PIXELS_JS)
+    slider = root.get_by_label("a", exact=True)
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    expect(root.locator(".vw-ge-error")).to_contain_text("RESOURCE_EXHAUSTED")
+    assert image.evaluate(PIXELS_JS) == before
+    save(root, "grid_explorer-error")
+
+    execute_in_kernel(page, "w.kernel.evaluate = good")
+    frame = drawn_frame(root)
+    page.keyboard.press("ArrowLeft")
+    settle(page, root, frame)
+    expect(root.locator(".vw-ge-error")).to_be_empty()
+    assert image.evaluate(PIXELS_JS) != before
+    assert_no_widget_errors(page)
+
+
+def test_nonfinite_cells_and_dark_theme(notebook: Page) -> None:
+    page, ripple = notebook, widget(notebook, 1)
+    expect(ripple.locator(".vw-ge-status")).to_contain_text("NaN/inf")
+    ripple.scroll_into_view_if_needed()
+    page.evaluate(
+        "(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", DARK
+    )
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    page.wait_for_timeout(500)
+    colour = ripple.locator(".vw-ge-status").evaluate("(el) => getComputedStyle(el).color")
+    channels = [int(c) for c in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3]]
+    assert min(channels) > 128, f"status text {colour} is not light on the dark theme"
+    save(ripple, "grid_explorer-dark")
+    save(widget(page, 0), "grid_explorer-dark-first")
+    assert_no_widget_errors(page)
