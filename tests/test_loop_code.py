@@ -76,3 +76,20 @@ def test_jax_code_uses_function_name_and_arguments():
     assert plan.jax_code == "jax.vmap(dense_layer, in_axes=0, out_axes=0)(x)"
     lam = describe_vmap(lambda x, y: x, jnp.ones(3), 1.0, in_axes=[0, None])
     assert lam.jax_code == "jax.vmap(f, in_axes=(0, None), out_axes=0)(x, y)"
+
+
+def test_tree_loop_slices_typed_keys_inside_a_pytree():
+    def fun(params, x):
+        return x + jax.random.normal(params["key"])
+
+    params = {"key": jax.random.split(jax.random.key(0), 3)}
+    plan = describe_vmap(fun, params, jnp.ones(3))
+    assert "IN_AXES = [[0], [0]]" in plan.loop_code
+    np.testing.assert_allclose(
+        _run_loop(plan, fun, params, jnp.ones(3)), jax.vmap(fun)(params, jnp.ones(3)), rtol=1e-6
+    )
+
+
+def test_none_argument_uses_the_tree_loop():
+    plan = describe_vmap(lambda unused, x: x * 2, None, jnp.arange(3.0), in_axes=(None, 0))
+    assert "IN_AXES = [[], [0]]" in plan.loop_code

@@ -28,7 +28,7 @@ import jax
 import numpy as np
 
 from vmapwidget.axis_model import VmapPlan, describe_vmap, parameter_names
-from vmapwidget.loop_code import _safe_names
+from vmapwidget.loop_code import safe_names
 
 __all__ = [
     "MAX_VALUE_CELLS",
@@ -262,7 +262,7 @@ def _vmap_text(exp: Exploration) -> str:
 
 def jax_code(exp: Exploration) -> str:
     """The (nested) ``jax.vmap`` call as text."""
-    names = _safe_names(parameter_names(exp.fun, len(exp.args)))
+    names = safe_names(parameter_names(exp.fun, len(exp.args)))
     return f"{_vmap_text(exp)}({', '.join(names)})"
 
 
@@ -273,7 +273,7 @@ def _nested_loop(exp: Exploration, axes: list[list[int | None]]) -> str | None:
         return None
     if any(p.batch_size is None or p.batch_size == 0 for p in exp.plans):
         return None
-    names = _safe_names(parameter_names(exp.fun, len(exp.args)))
+    names = safe_names(parameter_names(exp.fun, len(exp.args)))
     letters = _index_letters(exp.depth)
     call = ", ".join(
         re.sub(f"{_MARK}(\\d+){_MARK}", lambda m: letters[int(m.group(1))], _index_text(n, a))

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 _RESERVED = {"f", "b", "results", "jnp", "jax", "args", "batched"}
 
 
-def _safe_names(names: Sequence[str]) -> list[str]:
+def safe_names(names: Sequence[str]) -> list[str]:
     ok = all(n.isidentifier() and not keyword.iskeyword(n) for n in names)
     if ok and len(set(names)) == len(names) and not _RESERVED & set(names):
         return list(names)
@@ -35,7 +35,7 @@ def make_jax_code(fun: Callable, names: Sequence[str], in_axes: Any, out_axes: A
     fname = getattr(fun, "__name__", "f")
     if not fname.isidentifier() or fname == "<lambda>":
         fname = "f"
-    call_args = ", ".join(_safe_names(names)) if names else ""
+    call_args = ", ".join(safe_names(names)) if names else ""
     return f"jax.vmap({fname}, in_axes={in_axes!r}, out_axes={out_axes!r})({call_args})"
 
 
@@ -44,7 +44,7 @@ def _spec_comment(plan: VmapPlan) -> str:
 
 
 def _simple_loop(plan: VmapPlan) -> str:
-    names = _safe_names(plan.arg_names)
+    names = safe_names(plan.arg_names)
     axes = [leaf.axis for leaf in plan.inputs]
     mapped = [n for n, a in zip(names, axes) if a is not None]
     out_axis = plan.outputs[0].axis
@@ -91,7 +91,8 @@ def _tree_loop(plan: VmapPlan) -> str:
             "        call_args = []",
             "        for (leaves, treedef), axes in zip(flat_args, IN_AXES):",
             "            picked = [",
-            "                leaf if axis is None else jnp.take(jnp.asarray(leaf), b, axis=axis)",
+            "                leaf if axis is None",
+            "                else jnp.asarray(leaf)[(slice(None),) * axis + (b,)]",
             "                for leaf, axis in zip(leaves, axes)",
             "            ]",
             "            call_args.append(jax.tree.unflatten(treedef, picked))",
