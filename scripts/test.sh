@@ -22,5 +22,12 @@ rm -rf dist
 .venv-wheel/bin/python -m pip install -q --force-reinstall --no-deps dist/vmapwidget-*.whl
 export VMAPWIDGET_E2E_PYTHON="$PWD/.venv-wheel/bin/python"
 
+echo "== lower bounds: the Python tests on the oldest versions pyproject.toml allows (.venv-min)"
+[[ -x .venv-min/bin/python ]] || python3 -m venv .venv-min
+.venv-min/bin/python -m pip install -q -r .ci/lower-bounds.txt pytest hypothesis nbclient \
+  ipykernel psutil jupyter_server 2>&1 | { grep -v "is ignored: it is neither a file" || true; }
+PYTHONPATH="$PWD/src" .venv-min/bin/python -m pytest -q -m "not e2e" \
+  --ignore=tests/e2e --ignore=tests/test_packaging.py --ignore=tests/test_examples.py
+
 echo "== Python tests, then browser tests against servers running from .venv-wheel (pytest)"
 .venv/bin/python -m pytest "$@"
