@@ -156,7 +156,8 @@ def open_notebook(page: Page, server: Server, path: str | Path, name: str | None
     Returns the notebook's name in the server root.
     """
     name = server.add_file(REPO / path, name)
-    page.goto(server.notebook_url(name))
+    # Voila executes the whole notebook before the page finishes loading.
+    page.goto(server.notebook_url(name), wait_until="commit", timeout=RUN_TIMEOUT_MS)
     if server.kind == "voila":
         wait_for_voila(page)
         return name
