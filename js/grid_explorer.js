@@ -2,6 +2,8 @@
 // Slider input → one custom message {type: "request", vid, seq, ...} (at most one in flight,
 // newer values coalesced) → Python answers with one state update carrying the frame
 // (binary buffer) and a _status naming the request it answers → pixels.
+// With editable_formula on, a text box sends {formula: text} through the same flow; Python
+// parses it and answers with the new picture, or an error whose column we mark.
 import css from "./grid_explorer.css";
 import { COLORMAP_NAMES, colormap } from "./lib/colormaps.js";
 import { LatestWins } from "./lib/flow.js";
@@ -123,7 +125,45 @@ function render({ model, el }) {
   const ranges = {};
   const uid = (name) => `${vid}-${name}`;
 
-  controls.append(element("div", { className: "vw-ge-section", textContent: "parameters" }));
+  const formulaBox = element("input", {
+    id: uid("formula"),
+    className: "vw-ge-formula",
+    type: "text",
+    spellcheck: "false",
+    autocomplete: "off",
+    "aria-label": "formula",
+  });
+  const formulaMark = element("pre", { className: "vw-ge-formula-mark" });
+  const formulaLabel = element("label", {
+    for: uid("formula"),
+    className: "vw-ge-formula-label",
+    textContent: `f(${names.join(", ")}) =`,
+  });
+  formulaBox.value = model.get("formula") ?? "";
+  formulaBox.addEventListener("input", () => request({ formula: formulaBox.value }));
+  controls.append(formulaLabel, formulaBox, formulaMark);
+
+  // The text box is shown only while the notebook's author allows editing.
+  function showFormulaBox() {
+    const hidden = !model.get("editable_formula");
+    for (const node of [formulaLabel, formulaBox, formulaMark]) node.hidden = hidden;
+  }
+  showFormulaBox();
+
+  // Mark the column of a refused formula under the text box (without moving the caret).
+  function markFormula(column) {
+    const bad = Number.isInteger(column) && column > 0;
+    formulaBox.classList.toggle("vw-ge-formula-invalid", bad);
+    formulaBox.setAttribute("aria-invalid", String(bad));
+    formulaMark.textContent = bad ? `${" ".repeat(column - 1)}^` : "";
+  }
+
+  function syncFormula() {
+    if (document.activeElement !== formulaBox) formulaBox.value = model.get("formula") ?? "";
+  }
+
+  const paramsHeading = element("div", { className: "vw-ge-section", textContent: "parameters" });
+  controls.append(paramsHeading);
   for (const spec of model.get("_specs")) {
     const row = sliderRow(uid(spec.name), spec.name, { ...spec, value: model.get("params")[spec.name] }, (v) =>
       request({ params: { [spec.name]: v } }),
@@ -131,7 +171,7 @@ function render({ model, el }) {
     params.set(spec.name, row);
     controls.append(...row.nodes);
   }
-  if (params.size === 0) controls.firstChild.remove();
+  if (params.size === 0) paramsHeading.remove();
 
   controls.append(element("div", { className: "vw-ge-section", textContent: "grid" }));
   for (const [axis, name] of [["x_range", names[0]], ["y_range", names[1]]]) {
@@ -256,7 +296,8 @@ function render({ model, el }) {
     parts.push(`kernel ${formatMs(s.kernel_ms)}`);
     parts.push(`${s.compiles} compile${s.compiles === 1 ? "" : "s"}`);
     parts.push(`${s.frames} frame${s.frames === 1 ? "" : "s"}`);
-    if (meta && meta.nonfinite > 0) parts.push(`${meta.nonfinite} NaN/inf`);
+    if (meta && meta.nonfinite > 0 && meta.nonfinite === meta.nx * meta.ny) parts.push("no finite values");
+    else if (meta && meta.nonfinite > 0) parts.push(`${meta.nonfinite} NaN/inf`);
     status.textContent = parts.join(" · ");
     error.textContent = model.get("error");
   }
@@ -266,7 +307,10 @@ function render({ model, el }) {
     if (s.vid === vid && flow.done(s.seq) && !flow.busy) clearTimeout(timer);
     drawFrame();
     showStatus();
-    if (s.vid === vid) root.dataset.seq = String(s.seq);
+    if (s.vid === vid) {
+      root.dataset.seq = String(s.seq);
+      markFormula(s.formula_column);
+    }
   }
 
   // -- tooltip, colour map, save -------------------------------------------------------
@@ -333,6 +377,8 @@ function render({ model, el }) {
     ["change:_frame_meta", drawFrame],
     ["change:colormap", onColormap],
     ["change:error", showStatus],
+    ["change:formula", syncFormula],
+    ["change:editable_formula", showFormulaBox],
     ...["params", "x_range", "y_range", "resolution", "x_limits", "y_limits"].map((name) => [`change:${name}`, syncControls]),
   ];
   for (const [name, handler] of events) model.on(name, handler);

@@ -384,6 +384,7 @@ def test_bqplot_figure_mirrors_the_grid():
 
 def test_server_extension_sets_nodelay_once(monkeypatch):
     import asyncio
+    import concurrent.futures
 
     from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
@@ -408,7 +409,8 @@ def test_server_extension_sets_nodelay_once(monkeypatch):
             self.nodelay = value
 
     handler = Handler()
-    asyncio.run(patched(handler, "kernel-1"))
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # no event loop of this thread's
+        pool.submit(asyncio.run, patched(handler, "kernel-1")).result()
     assert handler.nodelay is True and opened == ["kernel-1"]
     assert grid_server._jupyter_server_extension_points() == [
         {"module": "vmapwidget.widgets.grid_server"}

@@ -148,3 +148,10 @@ def test_parameter_values_are_validated():
 def test_single_point_axis_is_the_midpoint():
     np.testing.assert_array_equal(grid_axis((0.0, 2.0), 1), [1.0])
     np.testing.assert_allclose(grid_axis((0.0, 1.0), 3), [0, 0.5, 1])
+
+
+def test_huge_integers_are_refused_not_overflowing():
+    with pytest.raises(ValueError, match="too large"):
+        check_range((0, 10**400), "x range")
+    with pytest.raises(ValueError, match="too large"):
+        GridKernel(wave, ["a"]).evaluate((0, 1), (0, 1), 4, {"a": 10**400})

@@ -71,7 +71,10 @@ class GridResult:
 def _as_float(value: Any, what: str) -> float:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.number)):
         raise ValueError(f"{what} must be a real number, got {value!r}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"{what} is too large to be a float ({value.bit_length()} bits)") from None
     if not math.isfinite(number):
         raise ValueError(f"{what} must be finite, got {number}")
     return number

@@ -6,17 +6,41 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import anywidget
+import jax
+import numpy as np
 import traitlets
 
 from vmapwidget.axis_model import VmapPlan
 from vmapwidget.diagram import Exploration, call_unbatched, describe, explore
+from vmapwidget.formula import parse_formula
+from vmapwidget.widgets._guard import GuardedWidget, short
 from vmapwidget.widgets._static import bundle
 
 log = logging.getLogger(__name__)
 
+MAX_ARGUMENT_CELLS = 2**24
+"""Most cells (over all arrays) an AxisExplorer maps over; vmap's result is of that order."""
 
-class AxisExplorer(anywidget.AnyWidget):
+
+def formula_names(count: int) -> list[str]:
+    """Names a formula uses for ``count`` arguments: x, y, z for up to three, else x1 … xn.
+
+    >>> formula_names(2), formula_names(4)
+    (['x', 'y'], ['x1', 'x2', 'x3', 'x4'])
+    """
+    return list("xyz"[:count]) if count <= 3 else [f"x{i + 1}" for i in range(count)]
+
+
+def _check_size(args: Sequence[Any]) -> None:
+    cells = sum(int(np.prod(np.shape(leaf), dtype=np.int64)) for leaf in jax.tree.leaves(args))
+    if cells > MAX_ARGUMENT_CELLS:
+        raise ValueError(
+            f"the arguments have {cells} cells in all; an AxisExplorer shows at most "
+            f"{MAX_ARGUMENT_CELLS} (take a slice: the diagram is about shapes and axes)"
+        )
+
+
+class AxisExplorer(GuardedWidget):
     """Draws every input and output of ``jax.vmap(fun, in_axes, out_axes)(*args)`` as cells.
 
     The batch axis of each input is marked; an animation steps through the batch, lighting
@@ -25,6 +49,12 @@ class AxisExplorer(anywidget.AnyWidget):
     ``jax.vmap``. Arrays of more than :data:`vmapwidget.diagram.MAX_VALUE_CELLS` cells are
     drawn by shape only. For a one-argument ``fun`` the diagram also shows what calling
     ``fun`` on the whole batch does, without vmap.
+
+    ``fun`` may be an elementwise formula of the arguments, named ``x``, ``y``, ``z`` (``x1``
+    … ``xn`` for more than three; see :func:`formula_names` and :mod:`vmapwidget.formula`),
+    e.g. ``AxisExplorer("x * y + 1", a, b, in_axes=(0, None))``. Arguments of more than
+    :data:`MAX_ARGUMENT_CELLS` cells in all are refused. The browser only sends selector
+    choices, each checked against the selectors on show; anything else is rejected and logged.
 
     ``in_axes`` given as a pytree (e.g. a dict for a dict argument) is shown read-only; the
     selectors then cover only the arguments whose entry is an int or None.
@@ -61,7 +91,7 @@ class AxisExplorer(anywidget.AnyWidget):
 
     def __init__(
         self,
-        fun: Callable[..., Any],
+        fun: Callable[..., Any] | str,
         *args: Any,
         in_axes: Any = 0,
         out_axes: Any = 0,
@@ -69,6 +99,9 @@ class AxisExplorer(anywidget.AnyWidget):
     ) -> None:
         if not args:
             raise TypeError("AxisExplorer needs at least one argument to map over.")
+        _check_size(args)
+        if isinstance(fun, str):
+            fun = parse_formula(fun, formula_names(len(args)))
         self._fun = fun
         self._args = args
         self._depth = _depth
@@ -83,7 +116,7 @@ class AxisExplorer(anywidget.AnyWidget):
     @classmethod
     def nested(
         cls,
-        fun: Callable[..., Any],
+        fun: Callable[..., Any] | str,
         *args: Any,
         in_axes: Sequence[Any] = ((0, None), (None, 0)),
         out_axes: Sequence[Any] = (0, 0),
@@ -169,7 +202,7 @@ class AxisExplorer(anywidget.AnyWidget):
     def _choice(self, content: Any) -> tuple[str, Any]:
         """Validate a selector message from the browser: (trait name, its new value)."""
         if not isinstance(content, dict) or content.get("type") != "set_axis":
-            raise ValueError(f"unknown message {content!r}")
+            raise ValueError(f"unknown message {short(content)}")
         kind, level, arg, value = (content.get(k) for k in ("kind", "level", "arg", "value"))
         matches = [
             s
@@ -177,10 +210,12 @@ class AxisExplorer(anywidget.AnyWidget):
             if s["kind"] == kind and s["level"] == level and s["arg"] == arg and s["editable"]
         ]
         if type(level) is not int or (arg is not None and type(arg) is not int) or not matches:
-            raise ValueError(f"no editable selector {kind!r} at level {level!r}, arg {arg!r}")
+            raise ValueError(
+                f"no editable selector {short(kind)} at level {short(level)}, arg {short(arg)}"
+            )
         if (value is not None and type(value) is not int) or value not in matches[0]["options"]:
             raise ValueError(
-                f"{value!r} is not a choice for {kind} of {matches[0]['name']}: "
+                f"{short(value)} is not a choice for {kind} of {matches[0]['name']}: "
                 f"choose one of {matches[0]['options']}"
             )
         levels = list(self._levels(getattr(self, kind)))
@@ -195,7 +230,7 @@ class AxisExplorer(anywidget.AnyWidget):
 
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         request = content.get("request") if isinstance(content, dict) else None
-        request = request if type(request) is int else None
+        request = request if type(request) is int and 0 <= request <= 2**53 else None
         try:
             kind, value = self._choice(content)
         except ValueError as exc:

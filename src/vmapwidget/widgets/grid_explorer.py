@@ -6,20 +6,31 @@ with the core's jit-compiled nested-vmap :class:`~vmapwidget.kernels.GridKernel`
 with one state update that carries the traits, the binary frame (see
 :mod:`vmapwidget.widgets.grid_frames`) and a ``status`` naming the request it answers. The
 frontend keeps at most one request in flight and coalesces newer values (latest wins).
+
+f may also be a formula such as ``"sin(a*x) * y"`` (see :mod:`vmapwidget.formula`). With
+``editable_formula=True`` the frontend shows a text box, and a request may carry
+``"formula": text``: Python parses it (never ``eval``), compiles it once and draws it; a bad
+formula leaves the last good function and picture in place and reports the column.
+
+Everything from the browser is validated: unknown fields, wrong types, NaN/inf, values out
+of their slider range, a resolution above ``MAX_RESOLUTION`` (refused before any memory is
+allocated) and stale or malformed ``vid``/``seq`` are refused with a logged warning and an
+``error`` naming the problem; the only trait the browser may write is ``colormap``.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-import anywidget
 import numpy as np
 import traitlets
 
+from vmapwidget.formula import MAX_FORMULA_LENGTH, FormulaError, parse_formula
 from vmapwidget.kernels import (
     MAX_RESOLUTION,
     GridFunctionError,
@@ -27,6 +38,7 @@ from vmapwidget.kernels import (
     check_range,
     check_resolution,
 )
+from vmapwidget.widgets._guard import GuardedWidget, short
 from vmapwidget.widgets._static import bundle
 from vmapwidget.widgets.grid_frames import ENCODINGS, encode_grid
 from vmapwidget.widgets.grid_specs import (
@@ -50,6 +62,13 @@ COLORMAPS = ("viridis", "plasma", "magma", "cividis", "coolwarm", "gray")
 """Colour maps the frontend draws with (256 entries each, as in matplotlib)."""
 
 MAX_ID_LENGTH = 64
+MAX_VIEWS = 64
+"""Views whose last request number is remembered (older views' numbers are forgotten)."""
+MAX_SEQ = 2**53
+"""Largest request number accepted (JavaScript's largest exact integer)."""
+REQUEST_FIELDS = frozenset(
+    {"type", "vid", "seq", "params", "x_range", "y_range", "resolution", "formula"}
+)
 AUTO_UINT8_CELLS = 512 * 512
 """Above this many cells the "auto" encoding sends uint8 (see benchmarks/README.md)."""
 
@@ -68,7 +87,7 @@ class GridState:
     resolution: int
 
 
-class GridExplorer(anywidget.AnyWidget):
+class GridExplorer(GuardedWidget):
     """A live heatmap of ``f(x, y, *params)`` with sliders for every parameter.
 
     ``f`` is evaluated pointwise on a ``resolution × resolution`` grid spanning ``x`` and
@@ -86,6 +105,15 @@ class GridExplorer(anywidget.AnyWidget):
     >>> w.stats["compiles"], w.stats["frames"]
     (1, 3)
 
+    f may be given as a formula of ``x``, ``y`` and the parameters that have a slider range;
+    ``editable_formula=True`` lets the page's visitor edit it in a text box (see
+    :mod:`vmapwidget.formula` for the language):
+
+    >>> w = GridExplorer("sin(a*x) * y", x=(-5, 5), y=(-2, 2), resolution=16, a=(0.1, 3, 1))
+    >>> w.formula = "cos(a*x) + y"
+    >>> w.formula, w.stats["compiles"]
+    ('cos(a*x) + y', 2)
+
     ``encoding`` picks how frames travel to the browser (see
     :mod:`vmapwidget.widgets.grid_frames`): ``"uint16"`` (exact colours, tooltip within
     1/131072 of the value range), ``"uint8"`` (the colour index itself: half the bytes, the
@@ -98,7 +126,11 @@ class GridExplorer(anywidget.AnyWidget):
         The values currently drawn, shape ``(len(x), len(y))`` (read-only).
     stats : dict
         ``compiles``, ``kernel_ms``, ``compile_ms``, ``encode_ms``, ``frames``, ``bytes``
-        (of the last frame) and ``nonfinite`` (cells that are NaN or ±inf).
+        (of the last frame) and ``nonfinite`` (cells that are NaN or ±inf). ``compiles``
+        counts every compilation, of every function the widget has shown.
+    formula : str or None
+        The formula drawn, or None when f is a Python function; settable (a bad formula
+        raises :class:`~vmapwidget.FormulaError` and changes nothing).
     """
 
     _esm = bundle("grid_explorer")
@@ -125,6 +157,14 @@ class GridExplorer(anywidget.AnyWidget):
         (*ENCODINGS, "auto"), default_value="auto", help="Wire encoding of frames."
     )
 
+    formula = traitlets.Unicode(
+        None, allow_none=True, help="The formula drawn (None for a Python function)."
+    ).tag(sync=True)
+    editable_formula = traitlets.Bool(
+        False, help="Show a text box where the page's visitor edits the formula (live)."
+    ).tag(sync=True)
+
+    _browser_writable = frozenset({"colormap"})
     _specs = traitlets.List().tag(sync=True)
     _axis_names = traitlets.Tuple(traitlets.Unicode(), traitlets.Unicode()).tag(sync=True)
     _resolution_steps = traitlets.List().tag(sync=True)
@@ -135,7 +175,7 @@ class GridExplorer(anywidget.AnyWidget):
 
     def __init__(
         self,
-        fun: Callable[..., Any],
+        fun: Callable[..., Any] | str,
         *,
         x: tuple[float, float] = (-1.0, 1.0),
         y: tuple[float, float] = (-1.0, 1.0),
@@ -144,10 +184,14 @@ class GridExplorer(anywidget.AnyWidget):
         encoding: str = "auto",
         x_limits: tuple[float, float] | None = None,
         y_limits: tuple[float, float] | None = None,
+        editable_formula: bool = False,
         **param_ranges: Any,
     ) -> None:
+        formula = fun if isinstance(fun, str) else None
+        if formula is not None:
+            fun = parse_formula(formula, ["x", "y", *param_ranges])
         if not callable(fun):
-            raise TypeError(f"f must be callable, got {type(fun).__name__}")
+            raise TypeError(f"f must be callable or a formula, got {type(fun).__name__}")
         specs = param_specs(fun, param_ranges)
         x_range, y_range = check_range(x, "x range"), check_range(y, "y range")
         resolution = check_resolution(resolution)
@@ -161,7 +205,10 @@ class GridExplorer(anywidget.AnyWidget):
         names = [s.name for s in specs]
         kernel_fun = fun if extra_parameters(fun) is None else keyword_caller(fun, names)
         self.kernel = GridKernel(kernel_fun, names)
-        self._last_seq: dict[str, int] = {}
+        self._python_kernel = None if formula is not None else self.kernel
+        self._retired_compiles = 0
+        self._proposed: tuple[GridKernel, dict[str, Any]] | None = None
+        self._last_seq: OrderedDict[str, int] = OrderedDict()
         self._replies = 0
         self._frames = 0
         self._stats: dict[str, Any] = {}
@@ -178,6 +225,8 @@ class GridExplorer(anywidget.AnyWidget):
             resolution=resolution,
             colormap=colormap,
             encoding=encoding,
+            formula=formula,
+            editable_formula=bool(editable_formula),
             x_limits=x_limits,
             y_limits=y_limits,
             _specs=[s.to_json() for s in specs],
@@ -210,7 +259,10 @@ class GridExplorer(anywidget.AnyWidget):
     @property
     def stats(self) -> dict[str, Any]:
         """Counters of the kernel and the frames (see the class docstring)."""
-        return {**self._stats, "compiles": self.kernel.compiles, "frames": self._frames}
+        return {**self._stats, "compiles": self._compiles(), "frames": self._frames}
+
+    def _compiles(self) -> int:
+        return self._retired_compiles + self.kernel.compiles
 
     @property
     def figure(self) -> bqplot.Figure:
@@ -261,6 +313,47 @@ class GridExplorer(anywidget.AnyWidget):
         except ValueError as exc:
             raise InvalidGridValue(str(exc)) from None
 
+    @traitlets.validate("formula")
+    def _valid_formula(self, proposal: dict[str, Any]) -> str | None:
+        text = proposal["value"]
+        if not self._applying:
+            kernel = self._formula_kernel(text)
+            self._proposed = kernel, self._render(self._good, self.encoding, kernel)
+        return text
+
+    @traitlets.observe("formula")
+    def _on_formula(self, change: dict[str, Any]) -> None:
+        if self._applying:
+            return
+        if change["new"] is None:  # traitlets does not validate None: back to the function
+            self._back_to_python(change["old"])
+        (kernel, frame), self._proposed = self._proposed, None
+        self._adopt(kernel)
+        self._apply_traits(self._good, **frame, error="", _status=self._status_for(None, None, ""))
+
+    def _back_to_python(self, formula: str | None) -> None:
+        if self._python_kernel is None:
+            self._apply_traits(self._good, formula=formula)
+            raise InvalidGridValue("this GridExplorer was built from a formula: give a formula")
+        kernel = self._python_kernel
+        self._proposed = kernel, self._render(self._good, self.encoding, kernel)
+
+    def _formula_kernel(self, text: Any) -> GridKernel:
+        """A kernel for a formula of x, y and the parameters. FormulaError, GridFunctionError."""
+        if not isinstance(text, str):
+            raise TypeError(f"a formula must be a str, got {type(text).__name__}")
+        if len(text) > MAX_FORMULA_LENGTH:
+            raise ValueError(
+                f"a formula may have at most {MAX_FORMULA_LENGTH} characters, got {len(text)}"
+            )
+        names = list(self.specs)
+        return GridKernel(parse_formula(text, ["x", "y", *names]), names)
+
+    def _adopt(self, kernel: GridKernel) -> None:
+        if kernel is not self.kernel:
+            self._retired_compiles += self.kernel.compiles
+            self.kernel = kernel
+
     @traitlets.observe("params", "x_range", "y_range", "resolution")
     def _on_python_change(self, _change: dict[str, Any]) -> None:
         if self._applying:
@@ -290,7 +383,7 @@ class GridExplorer(anywidget.AnyWidget):
             or not 0 < len(vid) <= MAX_ID_LENGTH
             or isinstance(seq, bool)
             or not isinstance(seq, int)
-            or seq < 0
+            or not 0 <= seq <= MAX_SEQ
         ):
             logger.warning(
                 "GridExplorer ignored a request without a valid vid/seq: %.200r", content
@@ -299,35 +392,54 @@ class GridExplorer(anywidget.AnyWidget):
         if seq <= self._last_seq.get(vid, -1):
             logger.warning("GridExplorer ignored a stale request %s #%d", vid, seq)
             return
-        self._last_seq[vid] = seq
+        self._remember(vid, seq)
         try:
             state = self._requested_state(content)
-        except (ValueError, TypeError) as exc:
-            logger.warning("GridExplorer ignored invalid values from the browser: %s", exc)
-            self._reply(vid, seq, f"ignored invalid values from the browser: {exc}")
+            kernel = self._requested_kernel(content)
+        except FormulaError as exc:
+            logger.warning("GridExplorer refused a formula from the browser: %s", short(str(exc)))
+            self._reply(vid, seq, f"formula: {short(str(exc))}", formula_column=exc.column)
+            return
+        except GridFunctionError as exc:
+            logger.warning("GridExplorer refused a formula from the browser: %s", short(str(exc)))
+            self._reply(vid, seq, f"formula: {short(str(exc))}")
+            return
+        except (ValueError, TypeError, OverflowError) as exc:
+            logger.warning(
+                "GridExplorer ignored invalid values from the browser: %s", short(str(exc))
+            )
+            self._reply(vid, seq, f"ignored invalid values from the browser: {short(str(exc))}")
             return
         try:
-            self._show(state, vid, seq)
+            self._show(state, vid, seq, kernel, formula=content.get("formula", self.formula))
         except GridFunctionError:
             return
 
+    def _remember(self, vid: str, seq: int) -> None:
+        self._last_seq[vid] = seq
+        self._last_seq.move_to_end(vid)
+        while len(self._last_seq) > MAX_VIEWS:
+            self._last_seq.popitem(last=False)
+
+    def _requested_kernel(self, content: Mapping[str, Any]) -> GridKernel:
+        """The kernel for a requested formula, or the current one when there is none."""
+        if "formula" not in content:
+            return self.kernel
+        if not self.editable_formula:
+            raise ValueError("this widget's formula is not editable")
+        return self._formula_kernel(content["formula"])
+
     def _requested_state(self, content: Mapping[str, Any]) -> GridState:
         state = self._good
-        unknown = set(content) - {
-            "type",
-            "vid",
-            "seq",
-            "params",
-            "x_range",
-            "y_range",
-            "resolution",
-        }
+        unknown = [key for key in content if key not in REQUEST_FIELDS]
         if unknown:
-            raise ValueError(f"unknown fields {sorted(unknown)}")
+            raise ValueError(f"unknown fields {short(unknown)}")
         if "params" in content:
             values = content["params"]
             if not isinstance(values, dict) or any(n not in self.specs for n in values):
-                raise ValueError(f"params must map {list(self.specs)} to numbers, got {values!r}")
+                raise ValueError(
+                    f"params must map {list(self.specs)} to numbers, got {short(values)}"
+                )
             params = {**state.params, **{n: self.specs[n].check(v) for n, v in values.items()}}
             state = replace(state, params=params)
         for axis in ("x_range", "y_range"):
@@ -340,9 +452,13 @@ class GridExplorer(anywidget.AnyWidget):
 
     # -- evaluation and frames ---------------------------------------------------------------
 
-    def _render(self, state: GridState, encoding: str) -> dict[str, Any]:
-        """Evaluate ``state``; return the frame traits. Raises GridFunctionError."""
-        result = self.kernel.evaluate(state.x_range, state.y_range, state.resolution, state.params)
+    def _render(
+        self, state: GridState, encoding: str, kernel: GridKernel | None = None
+    ) -> dict[str, Any]:
+        """Evaluate ``state`` (with ``kernel``, by default the current one); return the frame
+        traits. Raises GridFunctionError."""
+        kernel = kernel or self.kernel
+        result = kernel.evaluate(state.x_range, state.y_range, state.resolution, state.params)
         start = time.perf_counter()
         if encoding == "auto":
             encoding = "uint8" if result.values.size > AUTO_UINT8_CELLS else "uint16"
@@ -355,29 +471,32 @@ class GridExplorer(anywidget.AnyWidget):
         self._grid = values
         self._stats = {
             "kernel_ms": result.kernel_ms,
-            "compile_ms": self.kernel.last_compile_ms,
+            "compile_ms": kernel.last_compile_ms,
             "encode_ms": encode_ms,
             "bytes": len(data) + len(mask),
             "nonfinite": result.nonfinite,
         }
         return {"_frame": data, "_mask": mask, "_frame_meta": meta}
 
-    def _status_for(self, vid: str | None, seq: int | None, error: str) -> dict[str, Any]:
+    def _status_for(
+        self, vid: str | None, seq: int | None, error: str, **extra: Any
+    ) -> dict[str, Any]:
         self._replies += 1
         return {
             "reply": self._replies,
             "vid": vid,
             "seq": seq,
             "error": error,
-            "compiles": self.kernel.compiles,
+            "compiles": self._compiles(),
             "frames": self._frames,
             **{k: v for k, v in self._stats.items() if isinstance(v, (int, float))},
+            **extra,
         }
 
-    def _reply(self, vid: str | None, seq: int | None, error: str) -> None:
+    def _reply(self, vid: str | None, seq: int | None, error: str, **extra: Any) -> None:
         with self.hold_sync():
             self.error = error
-            self._status = self._status_for(vid, seq, error)
+            self._status = self._status_for(vid, seq, error, **extra)
 
     def _apply_traits(self, state: GridState, **extra: Any) -> None:
         self._applying = True
@@ -394,15 +513,27 @@ class GridExplorer(anywidget.AnyWidget):
         finally:
             self._applying = False
 
-    def _show(self, state: GridState, vid: str | None, seq: int | None) -> None:
-        """Evaluate and send ``state``; on failure show the error, keep the last picture."""
+    def _show(
+        self,
+        state: GridState,
+        vid: str | None,
+        seq: int | None,
+        kernel: GridKernel | None = None,
+        **extra: Any,
+    ) -> None:
+        """Evaluate and send ``state`` (with ``kernel``, which then becomes the current one);
+        on failure show the error and keep the last function and picture."""
+        kernel = kernel or self.kernel
         try:
-            frame = self._render(state, self.encoding)
+            frame = self._render(state, self.encoding, kernel)
         except GridFunctionError as exc:
             self._reply(vid, seq, str(exc))
             raise
+        self._adopt(kernel)
         self._good = state
-        self._apply_traits(state, **frame, error="", _status=self._status_for(vid, seq, ""))
+        self._apply_traits(
+            state, **frame, **extra, error="", _status=self._status_for(vid, seq, "")
+        )
 
 
 def _widen(limits: tuple[float, float], bounds: tuple[float, float]) -> tuple[float, float]:

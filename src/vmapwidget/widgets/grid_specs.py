@@ -45,7 +45,7 @@ class ParamSpec:
             raise ValueError(f"parameter {self.name!r} must be a number, got {value!r}")
         try:
             number = float(value)  # also numpy and jax scalars
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValueError(f"parameter {self.name!r} must be a number, got {value!r}") from None
         if not math.isfinite(number):
             raise ValueError(f"parameter {self.name!r} must be finite, got {number}")

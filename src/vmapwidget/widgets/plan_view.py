@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import anywidget
 import traitlets
 
 from vmapwidget.axis_model import VmapPlan, describe_vmap
+from vmapwidget.widgets._guard import GuardedWidget
 from vmapwidget.widgets._static import bundle
 
 
-class PlanView(anywidget.AnyWidget):
+class PlanView(GuardedWidget):
     """Shows the inputs, their batch axes and the output of one ``jax.vmap`` call.
 
     >>> import jax.numpy as jnp
