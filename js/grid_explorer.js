@@ -7,7 +7,14 @@
 import css from "./grid_explorer.css";
 import { COLORMAP_NAMES, colormap } from "./lib/colormaps.js";
 import { LatestWins } from "./lib/flow.js";
-import { clampInput, movedRange, nearestStep, sliderStep, stepsWith } from "./lib/grid_controls.js";
+import {
+  clampInput,
+  movedRange,
+  nearestStep,
+  sliderStep,
+  steppedValue,
+  stepsWith,
+} from "./lib/grid_controls.js";
 import { drawChrome, figureLayout, themeOf } from "./lib/grid_draw.js";
 import { cellAt, extent, frameArrays, gridPoint, paintPixels, valueAt } from "./lib/grid_render.js";
 import { formatMs, formatValue } from "./lib/grid_ticks.js";
@@ -109,6 +116,22 @@ function render({ model, el }) {
     if (!modified && event.key !== "Escape") event.stopPropagation();
   });
   el.replaceChildren(root);
+  // Slider keys are handled on window in the capture phase, before any notebook front end
+  // sees them: Notebook 7 cancels the arrow keys on document before they reach the slider.
+  const stepSlider = (event) => {
+    const slider = event.target;
+    if (!(slider instanceof HTMLInputElement) || slider.type !== "range") return;
+    if (!root.contains(slider) || event.ctrlKey || event.metaKey || event.altKey) return;
+    const [lo, hi, step] = [Number(slider.min), Number(slider.max), Number(slider.step)];
+    const next = steppedValue(event.key, slider.valueAsNumber, lo, hi, step);
+    if (next === null || !Number.isFinite(step) || step <= 0) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (next === slider.valueAsNumber) return;
+    slider.value = next;
+    slider.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  window.addEventListener("keydown", stepSlider, true);
 
   // -- flow control --------------------------------------------------------------------
   let timer = null;
@@ -393,6 +416,7 @@ function render({ model, el }) {
   showStatus();
 
   return () => {
+    window.removeEventListener("keydown", stepSlider, true);
     clearTimeout(timer);
     themeWatcher.disconnect();
     for (const [name, handler] of events) model.off(name, handler);

@@ -41,3 +41,18 @@ export function clampInput(text, lo, hi) {
   if (String(text).trim() === "" || !Number.isFinite(value)) return null;
   return Math.max(lo, Math.min(hi, value));
 }
+
+const KEY_STEPS = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1, PageUp: 10, PageDown: -10 };
+
+/**
+ * The value a slider moves to for a key press, or null for keys that don't move it.
+ * Done in JS because some notebook front ends cancel the arrow keys before the slider sees them.
+ */
+export function steppedValue(key, value, lo, hi, step) {
+  if (key === "Home") return lo;
+  if (key === "End") return hi;
+  if (!(key in KEY_STEPS)) return null;
+  const raw = value + KEY_STEPS[key] * step;
+  const snapped = lo + Math.round((raw - lo) / step) * step;
+  return Math.max(lo, Math.min(hi, Number(snapped.toPrecision(12))));
+}

@@ -1,6 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { clampInput, movedRange, nearestStep, niceStep, sliderStep, stepsWith } from "../lib/grid_controls.js";
+import {
+  clampInput,
+  movedRange,
+  nearestStep,
+  niceStep,
+  sliderStep,
+  steppedValue,
+  stepsWith,
+} from "../lib/grid_controls.js";
 
 test("resolution steps", () => {
   const steps = [1, 8, 64, 128];
@@ -27,4 +35,14 @@ test("slider step and typed-in numbers", () => {
   assert.equal(clampInput("9", 0, 3), 3);
   assert.equal(clampInput("abc", 0, 3), null);
   assert.equal(clampInput(" ", 0, 3), null);
+});
+
+test("steppedValue moves by the slider step and stays on its grid and in bounds", () => {
+  assert.equal(steppedValue("ArrowRight", 2, 0.1, 3, 0.01), 2.01);
+  assert.equal(steppedValue("ArrowLeft", 0.1, 0.1, 3, 0.01), 0.1);
+  assert.equal(steppedValue("PageUp", 2.95, 0.1, 3, 0.01), 3);
+  assert.equal(steppedValue("ArrowDown", 1.01, 0, 3, 0.01), 1);
+  assert.equal(steppedValue("Home", 2, 0.1, 3, 0.01), 0.1);
+  assert.equal(steppedValue("End", 2, 0.1, 3, 0.01), 3);
+  assert.equal(steppedValue("a", 2, 0.1, 3, 0.01), null);
 });

@@ -80,12 +80,6 @@ def test_grid_explorer_example_runs_and_its_slider_redraws(
     assert_no_widget_errors(page)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Notebook 7 cancels ArrowRight (preventDefault in a capture-phase keydown "
-    "listener on document) before the range input sees it; GridExplorer relies on the "
-    "browser's default slider stepping, so its sliders ignore the arrow keys there",
-)
 def test_grid_explorer_slider_follows_the_keyboard(page: Page, grid_notebook: Locator) -> None:
     slider = grid_notebook.get_by_label("a", exact=True)
     slider.focus()
