@@ -21,6 +21,16 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 KERNEL_TIMEOUT_MS = 120_000
 RUN_TIMEOUT_MS = 120_000
+
+# JS: a digest of the pixels the heatmap canvas shows now.
+PIXELS_JS = """
+(canvas) => {
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let h = 2166136261;
+  for (let k = 0; k < data.length; k += 7) h = Math.imul(h ^ data[k], 16777619) >>> 0;
+  return `${canvas.width}x${canvas.height}:${h}`;
+}
+"""
 WIDGET_ERROR_TEXTS = (
     "Error displaying widget",
     "Failed to load model class",

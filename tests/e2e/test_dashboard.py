@@ -14,22 +14,13 @@ import json
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .notebook_ui import assert_no_widget_errors, open_notebook, screenshot
+from .notebook_ui import PIXELS_JS, assert_no_widget_errors, open_notebook, screenshot
 from .servers import Server
 
 NOTEBOOK = "examples/dashboard.ipynb"
 FAULT_TEXT = "The mapped axes have different sizes"
 REPLY_TIMEOUT_MS = 30_000
 
-# JS: a digest of the pixels the heatmap canvas shows now.
-PIXELS_JS = """
-(canvas) => {
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let h = 2166136261;
-  for (let k = 0; k < data.length; k += 7) h = Math.imul(h ^ data[k], 16777619) >>> 0;
-  return `${canvas.width}x${canvas.height}:${h}`;
-}
-"""
 
 # JS: open a visitor's own kernel WebSocket as ``window.__visitor``. It speaks the
 # v1.kernel.websocket.jupyter.org protocol the page itself uses (over the legacy JSON

@@ -17,6 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from .notebook_ui import (
     ARTIFACTS,
+    PIXELS_JS,
     assert_no_widget_errors,
     execute_in_kernel,
     open_notebook,
@@ -30,16 +31,6 @@ from vmapwidget import GridExplorer
 w = GridExplorer("sin(a*x) * y", x=(-5, 5), y=(-2, 2), resolution=64, a=(0.1, 3, 1),
                  editable_formula=True)
 w"""
-
-# JS: a digest of the pixels the heatmap canvas shows now.
-PIXELS_JS = """
-(canvas) => {
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let h = 2166136261;
-  for (let k = 0; k < data.length; k += 7) h = Math.imul(h ^ data[k], 16777619) >>> 0;
-  return `${canvas.width}x${canvas.height}:${h}`;
-}
-"""
 
 
 def kernel_state(page: Page) -> dict:

@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .notebook_ui import (
+    PIXELS_JS,
     assert_no_widget_errors,
     execute_in_kernel,
     open_notebook,
@@ -24,15 +25,6 @@ DISPLAYED_WIDGETS_JS = """
   .length
 """
 OUR_ROOTS = ".vw-grid-explorer, .vw-axis-explorer, .vw-plan-view"
-# JS: a digest of the pixels the heatmap canvas shows now.
-PIXELS_JS = """
-(canvas) => {
-  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let h = 2166136261;
-  for (let k = 0; k < data.length; k += 7) h = Math.imul(h ^ data[k], 16777619) >>> 0;
-  return `${canvas.width}x${canvas.height}:${h}`;
-}
-"""
 
 
 def run_and_count(page: Page, server: Server, notebook: str, expected: dict[str, int]) -> None:
