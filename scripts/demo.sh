@@ -11,5 +11,5 @@ if [[ "${1:-lab}" == "voila" ]]; then
   exec .venv/bin/python -m voila examples/dashboard.ipynb --no-browser \
     --Voila.ip=127.0.0.1 --port="$port"
 fi
-exec .venv/bin/python -m jupyter lab --no-browser --ServerApp.ip=127.0.0.1 \
+exec .venv/bin/python -m jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --allow-root \
   --ServerApp.port="$port" examples/tour.ipynb
