@@ -50,6 +50,7 @@ from tests.e2e.notebook_ui import (  # noqa: E402
     wait_for_idle,
 )
 from tests.e2e.servers import start_server  # noqa: E402
+from vmapwidget.server_extension import LOG_LINE as NODELAY_LOG_LINE  # noqa: E402
 
 APPROACHES = (
     "gridexplorer",
@@ -172,7 +173,7 @@ INIT_JS = """
   };
   window.__keys = [];
   const now = () => performance.timeOrigin + performance.now();
-  document.addEventListener('keydown', () => window.__keys.push(now()), true);
+  window.addEventListener('keydown', () => window.__keys.push(now()), true);
   window.__gl = [];
   for (const Context of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
     if (!Context) continue;
@@ -349,9 +350,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--approaches", nargs="+", default=list(APPROACHES))
     parser.add_argument(
-        "--nodelay",
+        "--stock",
         action="store_true",
-        help="enable vmapwidget.widgets.grid_server (TCP_NODELAY on kernel WebSockets)",
+        help="disable vmapwidget.server_extension (leave Nagle on for kernel WebSockets)",
     )
     args = parser.parse_args()
     approaches = [a for a in args.approaches if a in APPROACHES]
@@ -361,12 +362,11 @@ def main() -> None:
     path, cases = notebook(approaches, args.sizes)
     results: dict[tuple[str, int], dict] = {}
     workdir = Path(tempfile.mkdtemp())
-    if args.nodelay:
-        config = workdir / "home" / "config" / "jupyter_server_config.py"
+    if args.stock:
+        config = workdir / "home" / "config" / "jupyter_server_config.json"
         config.parent.mkdir(parents=True)
-        config.write_text(
-            "c.ServerApp.jpserver_extensions = {'vmapwidget.widgets.grid_server': True}\n"
-        )
+        extensions = {"jpserver_extensions": {"vmapwidget.server_extension": False}}
+        config.write_text(json.dumps({"ServerApp": extensions}))
     server = start_server("lab", workdir)
     started = time.time()
     try:
@@ -422,6 +422,8 @@ def main() -> None:
             browser.close()
     finally:
         server.stop()
+    nodelay = NODELAY_LOG_LINE in server.log_path.read_text(errors="replace")
+    print(f"\nserver: TCP_NODELAY on kernel WebSockets {'on' if nodelay else 'off (stock)'}")
     report(results, approaches, args, time.time() - started)
 
 

@@ -380,38 +380,3 @@ def test_bqplot_figure_mirrors_the_grid():
     assert heatmap.x[0] == 0.0 and heatmap.x[-1] == 1.0
     w.colormap = "magma"
     assert heatmap.scales["color"].scheme == "magma"
-
-
-def test_server_extension_sets_nodelay_once(monkeypatch):
-    import asyncio
-    import concurrent.futures
-
-    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
-
-    from vmapwidget.widgets import grid_server
-
-    opened = []
-
-    async def native_open(self, kernel_id):
-        opened.append(kernel_id)
-
-    monkeypatch.setattr(KernelWebsocketHandler, "open", native_open)
-    monkeypatch.setattr(KernelWebsocketHandler, grid_server._PATCHED, False, raising=False)
-    grid_server.enable_nodelay()
-    patched = KernelWebsocketHandler.open
-    grid_server.enable_nodelay()
-    assert KernelWebsocketHandler.open is patched
-
-    class Handler:
-        nodelay = None
-
-        def set_nodelay(self, value):
-            self.nodelay = value
-
-    handler = Handler()
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # no event loop of this thread's
-        pool.submit(asyncio.run, patched(handler, "kernel-1")).result()
-    assert handler.nodelay is True and opened == ["kernel-1"]
-    assert grid_server._jupyter_server_extension_points() == [
-        {"module": "vmapwidget.widgets.grid_server"}
-    ]

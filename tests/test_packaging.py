@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import subprocess
 import sys
@@ -34,6 +36,17 @@ def test_wheel_ships_every_bundle(wheel):
     assert not any(n.startswith(("js/", "node_modules/", "tests/")) for n in names)
 
 
+def test_wheel_enables_the_nodelay_server_extension(wheel):
+    config_path = "vmapwidget-0.1.0.data/data/etc/jupyter/jupyter_server_config.d/vmapwidget.json"
+    with zipfile.ZipFile(wheel) as archive:
+        config = json.loads(archive.read(config_path))
+    extensions = config["ServerApp"]["jpserver_extensions"]
+    assert extensions == {"vmapwidget.server_extension": True}
+    (module,) = extensions
+    points = importlib.import_module(module)._jupyter_server_extension_points()
+    assert points == [{"module": module}]
+
+
 def test_installed_wheel_renders_without_node(wheel, tmp_path):
     target = tmp_path / "site"
     subprocess.run(
@@ -56,3 +69,15 @@ def test_installed_wheel_renders_without_node(wheel, tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "0 [3, 2]"
+
+
+def test_server_extension_and_package_import_without_jax():
+    script = (
+        "import sys, vmapwidget, vmapwidget.server_extension\n"
+        "assert 'jax' not in sys.modules and 'anywidget' not in sys.modules\n"
+        "assert sorted(vmapwidget.__all__) == sorted([*vmapwidget._HOMES, '__version__'])\n"
+        "assert vmapwidget.GridExplorer.__module__ == 'vmapwidget.widgets.grid_explorer'\n"
+        "assert 'jax' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -1,12 +1,32 @@
-"""vmapwidget: Jupyter widgets that make ``jax.vmap`` visible and live."""
+"""vmapwidget: Jupyter widgets that make ``jax.vmap`` visible and live.
 
-from vmapwidget.axis_model import InputLeaf, OutputLeaf, VmapPlan, describe_vmap
-from vmapwidget.export import export_html
-from vmapwidget.formula import FormulaError, parse_formula
-from vmapwidget.kernels import GridFunctionError, GridKernel, GridResult
-from vmapwidget.widgets import AxisExplorer, GridExplorer, InvalidGridValue, PlanView
+Names load on first use, so ``import vmapwidget`` (and the Jupyter server extension,
+``vmapwidget.server_extension``) does not import JAX.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_HOMES = {
+    "AxisExplorer": "vmapwidget.widgets",
+    "FormulaError": "vmapwidget.formula",
+    "GridExplorer": "vmapwidget.widgets",
+    "GridFunctionError": "vmapwidget.kernels",
+    "GridKernel": "vmapwidget.kernels",
+    "GridResult": "vmapwidget.kernels",
+    "InputLeaf": "vmapwidget.axis_model",
+    "InvalidGridValue": "vmapwidget.widgets",
+    "OutputLeaf": "vmapwidget.axis_model",
+    "PlanView": "vmapwidget.widgets",
+    "VmapPlan": "vmapwidget.axis_model",
+    "describe_vmap": "vmapwidget.axis_model",
+    "export_html": "vmapwidget.export",
+    "parse_formula": "vmapwidget.formula",
+}
 
 __all__ = [
     "AxisExplorer",
@@ -25,3 +45,22 @@ __all__ = [
     "export_html",
     "parse_formula",
 ]
+
+if TYPE_CHECKING:
+    from vmapwidget.axis_model import InputLeaf, OutputLeaf, VmapPlan, describe_vmap
+    from vmapwidget.export import export_html
+    from vmapwidget.formula import FormulaError, parse_formula
+    from vmapwidget.kernels import GridFunctionError, GridKernel, GridResult
+    from vmapwidget.widgets import AxisExplorer, GridExplorer, InvalidGridValue, PlanView
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'vmapwidget' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})

@@ -239,7 +239,7 @@ class GridKernel:
         executable, compiled = self._executable(len(x), len(y))
         start = time.perf_counter()
         try:
-            values = np.asarray(jax.block_until_ready(executable(x, y, *params)))
+            values = np.asarray(executable(x, y, *params))  # waits for the result
         except Exception as exc:
             raise GridFunctionError(
                 f"f failed on the grid: {type(exc).__name__}: {_first_line(exc)}"

@@ -40,6 +40,12 @@ class GuardedWidget(anywidget.AnyWidget):
     _browser_writable: ClassVar[frozenset[str]] = frozenset()
     """Names of the synced traits the frontend is allowed to set."""
 
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        """The synced state, always whole: an anywidget model in the browser has no trait
+        defaults, so a state without them (``ipywidgets.embed`` drops defaults unless told
+        not to) would lose the widget's ES module and values its frontend reads."""
+        return super().get_state(key=key, drop_defaults=False)
+
     def _handle_msg(self, msg: dict[str, Any]) -> None:
         """Entry point of every comm message from the frontend: check the envelope first."""
         data = msg["content"]["data"]

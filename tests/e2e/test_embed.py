@@ -1,0 +1,202 @@
+"""Pages saved with widget state by Jupyter's own tools show the widgets' last picture.
+
+Two paths, neither with a kernel: ``ipywidgets.embed.embed_minimal_html``, and a notebook
+executed with its widget state saved (what JupyterLab's "Save Widget State Automatically"
+stores; nbclient stores the same metadata) and converted with ``nbconvert --to html``.
+Both pages load require.js, @jupyter-widgets/html-manager and anywidget from public CDNs,
+which this machine cannot reach: the browser is served those files from the npm packages
+of the same names and versions (``package.json``) at the CDN URLs the pages ask for; any
+other off-machine request is refused and recorded. The one change made to a page: the
+require.js tag loses its SRI hash (npm's require.js is not cdnjs's minified file).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import anywidget
+import jax.numpy as jnp
+import nbformat
+import pytest
+from ipywidgets.embed import dependency_state, embed_minimal_html
+from nbclient import NotebookClient
+from nbconvert import HTMLExporter
+from playwright.sync_api import Locator, Page, Route, expect
+
+from vmapwidget import AxisExplorer, GridExplorer, PlanView
+from vmapwidget.export import export_html
+
+from .notebook_ui import PIXELS_JS, REPO, browser_log, screenshot
+
+NODE_MODULES = REPO / "node_modules"
+HTML_MANAGER = NODE_MODULES / "@jupyter-widgets" / "html-manager"
+ANYWIDGET_JS = NODE_MODULES / "anywidget"
+REQUIREJS = NODE_MODULES / "requirejs" / "require.js"
+TOOLTIP = re.compile(r"x = (\S+), y = (\S+), f = (\S+)")
+
+
+def npm_version(package: Path) -> str:
+    return json.loads((package / "package.json").read_text())["version"]
+
+
+class FakeCdn:
+    """Serves the CDN files these pages load from local npm packages; refuses the rest."""
+
+    def __init__(self) -> None:
+        self.served: list[str] = []
+        self.refused: list[str] = []
+
+    def handle(self, route: Route) -> None:
+        url = route.request.url
+        if url.startswith("file://"):
+            route.continue_()
+            return
+        local = self.local_file(url)
+        if local is None or not local.is_file():
+            self.refused.append(url)
+            route.abort()
+            return
+        self.served.append(url)
+        content_type = "text/css" if local.suffix == ".css" else "application/javascript"
+        route.fulfill(status=200, body=local.read_bytes(), content_type=content_type)
+
+    @staticmethod
+    def local_file(url: str) -> Path | None:
+        if re.search(r"/require(\.min)?\.js$", url):
+            return REQUIREJS
+        manager = re.search(r"/@jupyter-widgets/html-manager@[^/]+/dist/(.+)$", url)
+        if manager:
+            return HTML_MANAGER / "dist" / manager.group(1)
+        widget = re.search(r"/anywidget@([^/]+)/dist/(.+)$", url)
+        if widget:
+            return ANYWIDGET_JS / "dist" / widget.group(2)
+        return None
+
+
+@pytest.fixture
+def cdn(page: Page) -> FakeCdn:
+    fake = FakeCdn()
+    page.route("**/*", fake.handle)
+    return fake
+
+
+def test_npm_packages_match_what_the_pages_ask_for():
+    major_minor = ".".join(anywidget.__version__.split(".")[:2])
+    assert npm_version(ANYWIDGET_JS).startswith(major_minor + "."), (
+        f"npm anywidget {npm_version(ANYWIDGET_JS)} vs Python anywidget {anywidget.__version__}"
+    )
+    from ipywidgets.embed import __html_manager_version__
+
+    wanted = __html_manager_version__.lstrip("^~").split(".")[0]
+    assert npm_version(HTML_MANAGER).split(".")[0] == wanted
+
+
+def sample_widgets() -> tuple[GridExplorer, AxisExplorer, PlanView]:
+    grid = GridExplorer(
+        lambda x, y, a: jnp.sin(a * x) * y, x=(-3, 3), y=(-2, 2), resolution=48, a=(0.1, 3, 1.7)
+    )
+    axes = AxisExplorer(lambda x, y: x + y, jnp.ones((1, 3)), jnp.ones((3, 1)), in_axes=(1, 0))
+    plan = PlanView(lambda x: x * 2, jnp.ones((3, 2)))
+    return grid, axes, plan
+
+
+def hover_value(page: Page, root: Locator) -> tuple[float, float, float]:
+    """Hover the middle of the heatmap; the tooltip's x, y and f."""
+    image = root.locator(".vw-ge-image")
+    box = image.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.25)
+    tooltip = root.locator(".vw-ge-tooltip")
+    expect(tooltip).to_be_visible()
+    match = TOOLTIP.search(tooltip.inner_text().replace("−", "-"))
+    assert match, tooltip.inner_text()
+    return tuple(float(part.lstrip("≈ ")) for part in match.groups())
+
+
+def check_widgets(page: Page, grid: GridExplorer, axes: AxisExplorer, plan: PlanView) -> str:
+    """The page shows each widget's saved picture; returns the heatmap's pixel digest."""
+    root = page.locator(".vw-grid-explorer")
+    expect(root).to_have_count(1)
+    expect(root.locator(".vw-ge-status")).to_contain_text("48 × 48")
+    x, y, f = hover_value(page, root)
+    a = grid.params["a"]
+    expected = math.sin(a * x) * y
+    spread = float(grid.grid.max() - grid.grid.min())
+    assert abs(f - expected) <= 1e-3 * spread + 1e-3 * abs(expected), (x, y, f, expected)
+    diagram = page.locator(".vw-axis-explorer")
+    expect(diagram).to_have_count(1)
+    expect(diagram).to_contain_text("(1, 3)")
+    expect(page.locator(".vw-plan-view .vw-jax-code")).to_have_text(plan.plan["jax_code"])
+    return root.locator(".vw-ge-image").evaluate(PIXELS_JS)
+
+
+def without_requirejs_integrity(path: Path) -> Path:
+    """A copy of the page whose require.js tag has no SRI hash: the fake CDN serves npm's
+    require.js, not the minified bytes cdnjs serves (the page's only change)."""
+    text = path.read_text(encoding="utf-8")
+    tag = re.compile(r'(<script[^>]*require(?:\.min)?\.js"[^>]*?)\s+integrity="[^"]*"')
+    copy = path.with_name(f"{path.stem}.test.html")
+    copy.write_text(tag.sub(r"\1", text), encoding="utf-8")
+    return copy
+
+
+def open_page(page: Page, path: Path, cdn: FakeCdn) -> None:
+    page.goto(without_requirejs_integrity(path).as_uri())
+    expect(page.locator(".vw-grid-explorer .vw-ge-image[data-frame-id]")).to_have_count(1)
+    assert any("html-manager" in url for url in cdn.served), cdn.served
+    assert any("anywidget@" in url for url in cdn.served), cdn.served
+
+
+def reference_digest(page: Page, widgets: list, path: Path) -> str:
+    """The heatmap digest of the same widgets in vmapwidget's own static export."""
+    export_html(widgets, path)
+    page.goto(path.as_uri())
+    expect(page.locator(".vw-static-widget[data-rendered=true]")).to_have_count(len(widgets))
+    return page.locator(".vw-ge-image").evaluate(PIXELS_JS)
+
+
+def test_embed_minimal_html_shows_the_last_picture(page: Page, cdn: FakeCdn, tmp_path: Path):
+    grid, axes, plan = widgets = sample_widgets()
+    grid.params = {"a": 2.3}  # the picture saved is the last one drawn, not the first
+    path = tmp_path / "embedded.html"
+    embed_minimal_html(
+        path, views=list(widgets), state=dependency_state(list(widgets)), title="embedded"
+    )
+    open_page(page, path, cdn)
+    digest = check_widgets(page, grid, axes, plan)
+    screenshot(page, "embed-minimal-html")
+    assert not browser_log(page).widget_errors(), browser_log(page).text()
+    assert digest == reference_digest(page, [grid], tmp_path / "reference.html")
+
+
+NOTEBOOK_CELLS = [
+    "import jax.numpy as jnp\nfrom vmapwidget import AxisExplorer, GridExplorer, PlanView",
+    "grid = GridExplorer(lambda x, y, a: jnp.sin(a * x) * y, x=(-3, 3), y=(-2, 2),\n"
+    "                    resolution=48, a=(0.1, 3, 1.7))\ngrid.params = {'a': 2.3}\ngrid",
+    "AxisExplorer(lambda x, y: x + y, jnp.ones((1, 3)), jnp.ones((3, 1)), in_axes=(1, 0))",
+    "PlanView(lambda x: x * 2, jnp.ones((3, 2)))",
+]
+
+
+def test_notebook_saved_with_widget_state_converts_to_a_live_page(
+    page: Page, cdn: FakeCdn, tmp_path: Path
+):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in NOTEBOOK_CELLS]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    NotebookClient(notebook, timeout=300, store_widget_state=True).execute()
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert {model["model_name"] for model in state.values()} >= {"AnyModel"}
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
+    path = tmp_path / "saved.html"
+    path.write_text(body, encoding="utf-8")
+    open_page(page, path, cdn)
+    grid, axes, plan = sample_widgets()
+    grid.params = {"a": 2.3}
+    digest = check_widgets(page, grid, axes, plan)
+    screenshot(page, "nbconvert-widget-state")
+    assert not browser_log(page).widget_errors(), browser_log(page).text()
+    assert digest == reference_digest(page, [grid], tmp_path / "reference.html")
