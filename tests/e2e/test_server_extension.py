@@ -8,10 +8,13 @@ and TCP_NODELAY is read on the server's own end of that connection.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import urllib.request
 import uuid
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from tornado.websocket import websocket_connect
@@ -71,15 +74,22 @@ def kernel_info_request() -> dict:
     }
 
 
+def run_coroutine(coroutine: Coroutine[Any, Any, bool]) -> bool:
+    """Run ``coroutine`` on a fresh event loop in its own thread (Playwright's sync API may
+    already run one in this thread)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def socket_options(server: Server) -> dict[str, bool]:
     kernel = api(server, "POST", "api/kernels")
     try:
         channels = f"api/kernels/{kernel['id']}/channels"
         return {
-            "kernel": asyncio.run(
+            "kernel": run_coroutine(
                 nodelay_after_round_trip(server, channels, kernel_info_request())
             ),
-            "events": asyncio.run(nodelay_after_round_trip(server, "api/events/subscribe", None)),
+            "events": run_coroutine(nodelay_after_round_trip(server, "api/events/subscribe", None)),
         }
     finally:
         api(server, "DELETE", f"api/kernels/{kernel['id']}")
