@@ -22,8 +22,24 @@ rm -rf dist
 .venv-wheel/bin/python -m pip install -q --force-reinstall --no-deps dist/vmapwidget-*.whl
 export VMAPWIDGET_E2E_PYTHON="$PWD/.venv-wheel/bin/python"
 
-echo "== lower bounds: the Python tests on the oldest versions pyproject.toml allows (.venv-min)"
-[[ -x .venv-min/bin/python ]] || python3 -m venv .venv-min
+echo "== lower bounds: the Python tests on the oldest Python and versions pyproject.toml allows"
+# Python 3.10 (the oldest supported) where the machine has it, e.g. from pyenv; else python3.
+oldest_python() {
+  local candidate
+  for candidate in python3.10 "$(pyenv root 2>/dev/null)"/versions/3.10*/bin/python3; do
+    if "$candidate" -c "import sys; assert sys.version_info[:2] == (3, 10)" 2>/dev/null; then
+      echo "$candidate"
+      return
+    fi
+  done
+  command -v python3
+}
+min_python=$(oldest_python)
+if ! .venv-min/bin/python -c "import sys; assert sys.version_info[:2] == $("$min_python" -c 'import sys; print(sys.version_info[:2])')" 2>/dev/null; then
+  rm -rf .venv-min
+  "$min_python" -m venv .venv-min
+fi
+.venv-min/bin/python --version
 .venv-min/bin/python -m pip install -q -r .ci/lower-bounds.txt pytest hypothesis nbclient \
   ipykernel psutil jupyter_server 2>&1 | { grep -v "is ignored: it is neither a file" || true; }
 PYTHONPATH="$PWD/src" .venv-min/bin/python -m pytest -q -m "not e2e" \
