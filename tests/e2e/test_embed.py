@@ -1,8 +1,9 @@
 """Pages saved with widget state by Jupyter's own tools show the widgets' last picture.
 
-Two paths, neither with a kernel: ``ipywidgets.embed.embed_minimal_html``, and a notebook
-executed with its widget state saved (what JupyterLab's "Save Widget State Automatically"
-stores; nbclient stores the same metadata) and converted with ``nbconvert --to html``.
+Three paths, none with a kernel: ``ipywidgets.embed.embed_minimal_html``; a notebook run
+and saved in JupyterLab with "Save Widget State Automatically" on, converted with
+``nbconvert --to html``; and the same for a notebook executed by nbclient, which stores the
+same metadata.
 Both pages load require.js, @jupyter-widgets/html-manager and anywidget from public CDNs,
 which this machine cannot reach: the browser is served those files from the npm packages
 of the same names and versions (``package.json``) at the CDN URLs the pages ask for; any
@@ -15,6 +16,8 @@ from __future__ import annotations
 import json
 import math
 import re
+import time
+import urllib.request
 from pathlib import Path
 
 import anywidget
@@ -29,7 +32,16 @@ from playwright.sync_api import Locator, Page, Route, expect
 from vmapwidget import AxisExplorer, GridExplorer, PlanView
 from vmapwidget.export import export_html
 
-from .notebook_ui import PIXELS_JS, REPO, browser_log, screenshot
+from .notebook_ui import (
+    PANEL_JS,
+    PIXELS_JS,
+    REPO,
+    browser_log,
+    open_notebook,
+    run_all_cells,
+    screenshot,
+)
+from .servers import Server
 
 NODE_MODULES = REPO / "node_modules"
 HTML_MANAGER = NODE_MODULES / "@jupyter-widgets" / "html-manager"
@@ -51,7 +63,7 @@ class FakeCdn:
 
     def handle(self, route: Route) -> None:
         url = route.request.url
-        if url.startswith("file://"):
+        if url.startswith(("file://", "http://127.0.0.1")):
             route.continue_()
             return
         local = self.local_file(url)
@@ -172,6 +184,8 @@ def test_embed_minimal_html_shows_the_last_picture(page: Page, cdn: FakeCdn, tmp
     assert digest == reference_digest(page, [grid], tmp_path / "reference.html")
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGETS_SETTINGS = "lab/api/settings/@jupyter-widgets/jupyterlab-manager:plugin"
 NOTEBOOK_CELLS = [
     "import jax.numpy as jnp\nfrom vmapwidget import AxisExplorer, GridExplorer, PlanView",
     "grid = GridExplorer(lambda x, y, a: jnp.sin(a * x) * y, x=(-3, 3), y=(-2, 2),\n"
@@ -181,22 +195,63 @@ NOTEBOOK_CELLS = [
 ]
 
 
-def test_notebook_saved_with_widget_state_converts_to_a_live_page(
-    page: Page, cdn: FakeCdn, tmp_path: Path
-):
+def notebook_with_widgets() -> nbformat.NotebookNode:
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source) for source in NOTEBOOK_CELLS]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    NotebookClient(notebook, timeout=300, store_widget_state=True).execute()
-    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    assert {model["model_name"] for model in state.values()} >= {"AnyModel"}
+    return notebook
+
+
+def saved_models(notebook: nbformat.NotebookNode) -> set[str]:
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    return {model["model_name"] for model in state.values()}
+
+
+def check_converted(page: Page, notebook: nbformat.NotebookNode, tmp_path: Path, shot: str):
+    """Convert ``notebook`` with nbconvert (lab template); its page shows the saved widgets."""
+    assert "AnyModel" in saved_models(notebook)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
-    path = tmp_path / "saved.html"
+    path = tmp_path / "converted.html"
     path.write_text(body, encoding="utf-8")
+    cdn = FakeCdn()
+    page.route("**/*", cdn.handle)
     open_page(page, path, cdn)
     grid, axes, plan = sample_widgets()
     grid.params = {"a": 2.3}
     digest = check_widgets(page, grid, axes, plan)
-    screenshot(page, "nbconvert-widget-state")
+    screenshot(page, shot)
     assert not browser_log(page).widget_errors(), browser_log(page).text()
     assert digest == reference_digest(page, [grid], tmp_path / "reference.html")
+
+
+def put_setting(server: Server, raw: str) -> None:
+    body = json.dumps({"raw": raw}).encode()
+    request = urllib.request.Request(server.url(WIDGETS_SETTINGS), data=body, method="PUT")
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=60) as response:
+        assert response.status in (200, 204), response.status
+
+
+def test_jupyterlab_save_widget_state_then_nbconvert(page: Page, lab_server: Server, tmp_path):
+    source = tmp_path / "saved_state.ipynb"
+    nbformat.write(notebook_with_widgets(), source)
+    put_setting(lab_server, json.dumps({"saveState": True}))
+    try:
+        name = open_notebook(page, lab_server, source)
+        run_all_cells(page)
+        expect(page.locator(".vw-grid-explorer .vw-ge-image[data-frame-id]")).to_have_count(1)
+        saved = lab_server.root / name
+        deadline = time.monotonic() + 60
+        while "AnyModel" not in saved_models(nbformat.read(saved, as_version=4)):
+            assert time.monotonic() < deadline, "JupyterLab saved no widget state"
+            page.evaluate(f"() => ({PANEL_JS})().context.save()")
+            page.wait_for_timeout(1000)
+    finally:
+        put_setting(lab_server, "{}")
+    check_converted(page, nbformat.read(saved, as_version=4), tmp_path, "jupyterlab-saved-state")
+
+
+def test_notebook_saved_with_widget_state_converts_to_a_live_page(page: Page, tmp_path: Path):
+    notebook = notebook_with_widgets()
+    NotebookClient(notebook, timeout=300, store_widget_state=True).execute()
+    check_converted(page, notebook, tmp_path, "nbconvert-widget-state")
