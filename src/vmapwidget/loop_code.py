@@ -43,6 +43,14 @@ def _spec_comment(plan: VmapPlan) -> str:
     return f"in_axes={plan.in_axes!r}, out_axes={plan.out_axes!r}"
 
 
+def _docstring(plan: VmapPlan) -> list[str]:
+    """Two short lines, so the code panel shows them without scrolling sideways."""
+    return [
+        '    """The loop that jax.vmap replaces, for',
+        f'    {_spec_comment(plan)}."""',
+    ]
+
+
 def _simple_loop(plan: VmapPlan) -> str:
     names = safe_names(plan.arg_names)
     axes = [leaf.axis for leaf in plan.inputs]
@@ -54,7 +62,7 @@ def _simple_loop(plan: VmapPlan) -> str:
         "",
         "",
         f"def batched(f, {', '.join(names)}):",
-        f'    """The loop that jax.vmap(f, {_spec_comment(plan)}) replaces."""',
+        *_docstring(plan),
         f"    {', '.join(mapped)} = {', '.join(f'jnp.asarray({n})' for n in mapped)}",
         "    results = []",
         f"    for b in range({plan.batch_size}):  # the batch size",
@@ -84,7 +92,7 @@ def _tree_loop(plan: VmapPlan) -> str:
             "",
             "",
             "def batched(f, *args):",
-            f'    """The loop that jax.vmap(f, {_spec_comment(plan)}) replaces."""',
+            *_docstring(plan),
             "    flat_args = [jax.tree.flatten(arg) for arg in args]",
             "    results = []",
             f"    for b in range({plan.batch_size}):  # the batch size",
