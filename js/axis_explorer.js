@@ -5,6 +5,7 @@ import css from "./axis_explorer.css";
 import {
   axisCaption,
   binLabel,
+  cellValue,
   drawAsColumn,
   formatShape,
   inputCellState,
@@ -147,7 +148,7 @@ class LeafView {
     this.el.classList.toggle("vw-fault", Boolean(leaf.fault));
     const mapped = axes.findIndex((a) => a !== null);
     this.el.dataset.level = mapped;
-    if (leaf.values) this.cellEls.forEach(({ el, cell }) => (el.textContent = cell.value ?? ""));
+    if (leaf.values) this.cellEls.forEach(({ el, cell }) => (el.textContent = cellValue(leaf, cell.ranges) ?? ""));
   }
 
   /** Colour the cells the call at `indices` reads (inputs) or writes (outputs). */
@@ -301,7 +302,18 @@ function render({ model, el }) {
     item.append(swatch, text);
     legend.append(item);
   }
-  root.append(selectorsEl, player, legend, main);
+  const formulaBox = h("input", "vw-formula");
+  Object.assign(formulaBox, { type: "text", spellcheck: false, autocomplete: "off" });
+  formulaBox.id = `vw-formula-${id}`;
+  formulaBox.setAttribute("aria-label", "formula");
+  const formulaLabel = h("label", "vw-formula-label");
+  formulaLabel.htmlFor = formulaBox.id;
+  const formulaMark = h("pre", "vw-formula-mark");
+  const formulaError = h("div", "vw-formula-error");
+  formulaError.setAttribute("role", "alert");
+  const formulaRow = h("div", "vw-formula-row");
+  formulaRow.append(formulaLabel, formulaBox, formulaMark, formulaError);
+  root.append(formulaRow, selectorsEl, player, legend, main);
 
   const views = { inputs: new Map(), outputs: new Map(), unbatched: new Map() };
   const selectorViews = new Map();
@@ -309,6 +321,27 @@ function render({ model, el }) {
   let timer = null;
 
   const queue = requestQueue((message) => model.send(message));
+  const formulaQueue = requestQueue((message) => model.send(message));
+
+  // The text box is shown only while the notebook's author allows editing.
+  function showFormula() {
+    formulaRow.hidden = !model.get("editable_formula");
+    formulaLabel.textContent = `f(${(model.get("_formula_names") ?? []).join(", ")}) =`;
+    if (document.activeElement !== formulaBox) formulaBox.value = model.get("formula") ?? "";
+  }
+
+  // Mark the column of a refused formula under the text box (without moving the caret).
+  function markFormula(column, reason) {
+    const bad = Number.isInteger(column) && column > 0;
+    formulaBox.classList.toggle("vw-formula-invalid", Boolean(reason));
+    formulaBox.setAttribute("aria-invalid", String(Boolean(reason)));
+    formulaMark.textContent = bad ? `${" ".repeat(column - 1)}^` : "";
+    formulaError.textContent = reason ?? "";
+  }
+
+  formulaBox.addEventListener("input", () =>
+    formulaQueue.submit({ type: "set_formula", text: formulaBox.value }),
+  );
   const diagram = () => model.get("diagram") ?? {};
   const levels = () => diagram().levels ?? [];
   const indices = () => levelIndices(anim.step, levels().map((l) => l.size));
@@ -524,6 +557,12 @@ function render({ model, el }) {
 
   const onMessage = (msg) => {
     if (msg?.type !== "rejected" && msg?.type !== "applied") return;
+    if (msg.for === "formula") {
+      formulaQueue.reply(msg.request ?? null);
+      if (msg.type === "rejected") markFormula(msg.column, `not applied: ${msg.reason}`);
+      else if (!formulaQueue.busy) markFormula(null, null);
+      return;
+    }
     queue.reply(msg.request ?? null);
     if (msg.type === "rejected") {
       status.textContent = `not applied: ${msg.reason}`;
@@ -532,16 +571,20 @@ function render({ model, el }) {
       status.textContent = "";
     }
   };
-  model.on("change:diagram", redraw);
-  model.on("change:unbatched", drawUnbatched);
-  model.on("msg:custom", onMessage);
+  const events = [
+    ["change:diagram", redraw],
+    ["change:unbatched", drawUnbatched],
+    ["change:formula", showFormula],
+    ["change:editable_formula", showFormula],
+    ["msg:custom", onMessage],
+  ];
+  for (const [name, handler] of events) model.on(name, handler);
+  showFormula();
   redraw();
   drawUnbatched();
   return () => {
     clearTimeout(timer);
-    model.off("change:diagram", redraw);
-    model.off("change:unbatched", drawUnbatched);
-    model.off("msg:custom", onMessage);
+    for (const [name, handler] of events) model.off(name, handler);
   };
 }
 

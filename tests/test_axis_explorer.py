@@ -107,7 +107,7 @@ def test_every_in_axes_choice_matches_jax(name):
         for value in options:
             w.in_axes, w.out_axes = in_axes, out_axes
             choose(w, "in_axes", value, arg=arg)
-            assert sent[-1] == {"type": "applied", "request": 1}
+            assert sent[-1] == {"type": "applied", "for": "axes", "request": 1}
             spec = start[:arg] + (value,) + start[arg + 1 :]
             expected_in = spec if n > 1 or isinstance(in_axes, tuple) else value
             assert w.in_axes == expected_in
@@ -190,9 +190,9 @@ def test_request_number_is_echoed_only_when_it_is_an_int():
     w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
     sent = browser(w)
     choose(w, "out_axes", 0, request=7)
-    assert sent[-1] == {"type": "applied", "request": 7}
+    assert sent[-1] == {"type": "applied", "for": "axes", "request": 7}
     choose(w, "out_axes", 1, request="<script>")
-    assert sent[-1] == {"type": "applied", "request": None}
+    assert sent[-1] == {"type": "applied", "for": "axes", "request": None}
 
 
 def test_dense_layer_shows_what_happens_without_vmap():

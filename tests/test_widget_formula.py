@@ -153,6 +153,68 @@ def test_axis_explorer_takes_an_elementwise_formula():
         AxisExplorer("x + z", x, y)
 
 
+def axis_replies(w: AxisExplorer) -> list:
+    sent: list = []
+    w.send = lambda content, buffers=None: sent.append(content)
+    return sent
+
+
+def test_axis_explorer_formula_set_from_python_redraws_or_raises():
+    x, y = jnp.arange(3.0), jnp.arange(3.0) + 1
+    w = AxisExplorer("x * y", x, y)
+    w.formula = "x + y + 1"
+    np.testing.assert_allclose(w.result, np.arange(3.0) + np.arange(3.0) + 2)
+    assert w.diagram["outputs"][0]["values"] == ["2", "4", "6"]
+    with pytest.raises(FormulaError) as refused:
+        w.formula = "x +* y"
+    assert refused.value.column == 4
+    assert w.formula == "x + y + 1" and w.diagram["outputs"][0]["values"] == ["2", "4", "6"]
+    with pytest.raises(ValueError, match="built from a formula"):
+        w.formula = None
+    assert w.formula == "x + y + 1"
+
+
+def test_axis_explorer_formula_replaces_a_function_and_goes_back():
+    x = jnp.arange(3.0)
+    w = AxisExplorer(lambda x: x * 2, x)
+    assert w.formula is None and w._formula_names == ["x"]
+    w.formula = "x + 10"
+    np.testing.assert_allclose(w.result, np.arange(3.0) + 10)
+    assert w.unbatched["outputs"][0]["values"] == ["10", "11", "12"]
+    w.formula = None
+    np.testing.assert_allclose(w.result, np.arange(3.0) * 2)
+
+
+def test_axis_explorer_formula_from_the_browser_only_when_editable(caplog):
+    x, y = jnp.arange(3.0), jnp.arange(3.0)
+    locked = AxisExplorer("x * y", x, y)
+    sent = axis_replies(locked)
+    with caplog.at_level(logging.WARNING, logger="vmapwidget.widgets.axis_explorer"):
+        custom(locked, {"type": "set_formula", "text": "x - y", "request": 3})
+    assert locked.formula == "x * y"
+    assert sent[-1]["type"] == "rejected" and "not editable" in sent[-1]["reason"]
+    w = AxisExplorer("x * y", x, y, editable_formula=True)
+    sent = axis_replies(w)
+    custom(w, {"type": "set_formula", "text": "x - y + 5", "request": 4})
+    assert sent[-1] == {"type": "applied", "for": "formula", "request": 4}
+    np.testing.assert_allclose(w.result, np.full(3, 5.0))
+    for bad, column in (("x +* y", 4), ("__import__('os')", 1), ("x" * 501, None), (7, None)):
+        custom(w, {"type": "set_formula", "text": bad, "request": 5})
+        assert sent[-1]["type"] == "rejected" and sent[-1]["for"] == "formula"
+        assert sent[-1]["column"] == column and len(sent[-1]["reason"]) < 300
+        assert w.formula == "x - y + 5"
+    custom(w, {"type": "set_formula", "text": "x @ y", "request": 6})
+    assert sent[-1]["type"] == "rejected"
+
+
+def test_axis_explorer_formula_that_fails_under_vmap_shows_the_error():
+    x, y = jnp.ones((3, 2)), jnp.ones(4)
+    w = AxisExplorer("x + y", x, y, in_axes=(0, None), editable_formula=True)
+    assert w.result is None and "(2,)" in w.error and "(4,)" in w.error
+    custom(w, {"type": "set_formula", "text": "x * 2", "request": 1})
+    assert w.error is None and w.result.shape == (3, 2)
+
+
 # -- user code faults -------------------------------------------------------------------------
 
 

@@ -60,7 +60,8 @@ export function layoutLeaf(leaf, maxBins = MAX_BINS, maxSlices = MAX_SLICES, col
   return { shape, rowAxis, colAxis, sliceAxes, rows, cols, slices, binned, cells };
 }
 
-function cellValue(leaf, ranges) {
+/** The value Python sent for the cell covering `ranges` of `leaf`, or null (binned, or none sent). */
+export function cellValue(leaf, ranges) {
   if (!leaf.values || ranges.some(([s, e]) => e - s !== 1)) return null;
   let flat = 0;
   ranges.forEach(([start], axis) => {

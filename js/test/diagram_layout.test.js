@@ -6,6 +6,7 @@ import {
   axisCaption,
   binLabel,
   bins,
+  cellValue,
   drawAsColumn,
   formatShape,
   inputCellState,
@@ -135,4 +136,15 @@ test("text helpers", () => {
   const call = [{ text: "f(x[:, " }, { level: 0 }, { text: "], y[" }, { level: 0 }, { text: "])" }];
   assert.equal(segmentsText(call, [{ index: "b", size: 3 }]), "f(x[:, b], y[b])");
   assert.equal(segmentsText(call, [{ index: "b", size: 3 }], [2]), "f(x[:, 2], y[2])");
+});
+
+test("cellValue reads new values for the same layout (a formula edit keeps the shape)", () => {
+  const before = layoutLeaf({ shape: [2, 2], values: ["1", "2", "3", "4"] });
+  const after = { shape: [2, 2], values: ["5", "6", "7", "8"] };
+  assert.deepEqual(
+    before.cells.map((cell) => cellValue(after, cell.ranges)),
+    ["5", "6", "7", "8"],
+  );
+  const binned = layoutLeaf({ shape: [100] }, 8);
+  assert.equal(cellValue({ shape: [100], values: null }, binned.cells[0].ranges), null);
 });

@@ -35,14 +35,18 @@ w = AxisExplorer(func, jnp.array([[1, 2, 3]]), jnp.array([[4], [5], [6]]),
 w"""
 
 
-@pytest.fixture
-def explorer(page: Page, jupyter_server: Server, tmp_path: Path) -> Locator:
-    path = tmp_path / "axis_explorer.ipynb"
-    notebook = new_notebook(cells=[new_code_cell(SOURCE)])
+def run_source(page: Page, server: Server, path: Path, source: str) -> None:
+    """Open a one-cell notebook of ``source`` (written to ``path``) and run it."""
+    notebook = new_notebook(cells=[new_code_cell(source)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(notebook, path)
-    open_notebook(page, jupyter_server, path)
+    open_notebook(page, server, path)
     run_all_cells(page)
+
+
+@pytest.fixture
+def explorer(page: Page, jupyter_server: Server, tmp_path: Path) -> Locator:
+    run_source(page, jupyter_server, tmp_path / "axis_explorer.ipynb", SOURCE)
     root = page.locator(".vw-axis-explorer")
     expect(root).to_have_count(1)
     expect(root.locator(".vw-step")).to_have_text("call 1 of 3")
@@ -149,4 +153,40 @@ def test_animation_plays_steps_and_fills_the_output(page: Page, explorer: Locato
     assert states(cells) == ["done", "done", "current"]
     root.get_by_role("button", name="previous call").click()
     expect(root.locator(".vw-step")).to_have_text("call 2 of 3")
+    assert_no_widget_errors(page)
+
+
+FORMULA_SOURCE = """\
+import jax.numpy as jnp
+from vmapwidget import AxisExplorer
+
+w = AxisExplorer("x * y", jnp.arange(3.0), jnp.arange(3.0) + 1, editable_formula=True)
+w"""
+
+
+def test_formula_box_edits_f_and_refuses_bad_formulas(
+    page: Page, lab_server: Server, tmp_path: Path
+) -> None:
+    run_source(page, lab_server, tmp_path / "axis_formula.ipynb", FORMULA_SOURCE)
+    root = page.locator(".vw-axis-explorer")
+    box = root.get_by_role("textbox", name="formula")
+    cells = root.locator('.vw-outputs .vw-leaf[data-path="out"] .vw-cell')
+    expect(box).to_have_value("x * y")
+    expect(root.locator(".vw-formula-label")).to_have_text("f(x, y) =")
+    expect(cells).to_have_text(["0", "2", "6"])
+    box.fill("x + y + 1")
+    expect(cells).to_have_text(["2", "4", "6"])
+    kernel_view = "print(w.formula, w.result.tolist())"
+    assert execute_in_kernel(page, kernel_view).strip() == "x + y + 1 [2.0, 4.0, 6.0]"
+    box.fill("x +* y")
+    expect(root.locator(".vw-formula-error")).to_contain_text("invalid syntax at column 4")
+    expect(root.locator(".vw-formula-mark")).to_have_text("   ^")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(cells).to_have_text(["2", "4", "6"])
+    assert execute_in_kernel(page, kernel_view).strip() == "x + y + 1 [2.0, 4.0, 6.0]"
+    box.fill("x - y")
+    expect(cells).to_have_text(["-1", "-1", "-1"])
+    expect(root.locator(".vw-formula-error")).to_be_empty()
+    expect(box).to_have_attribute("aria-invalid", "false")
+    root.screenshot(path=str(ARTIFACTS / "screenshots" / "axis-explorer-formula.png"))
     assert_no_widget_errors(page)

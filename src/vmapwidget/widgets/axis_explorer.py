@@ -12,7 +12,7 @@ import traitlets
 
 from vmapwidget.axis_model import VmapPlan
 from vmapwidget.diagram import Exploration, call_unbatched, describe, explore
-from vmapwidget.formula import parse_formula
+from vmapwidget.formula import MAX_FORMULA_LENGTH, FormulaError, parse_formula
 from vmapwidget.widgets._guard import GuardedWidget, short
 from vmapwidget.widgets._static import bundle
 
@@ -59,6 +59,12 @@ class AxisExplorer(GuardedWidget):
     ``in_axes`` given as a pytree (e.g. a dict for a dict argument) is shown read-only; the
     selectors then cover only the arguments whose entry is an int or None.
 
+    ``formula`` is the formula shown (None for a Python function); setting it re-draws with
+    the new function, and a bad formula raises :class:`vmapwidget.FormulaError` and keeps
+    the old one. With ``editable_formula=True`` the page shows a text box where the
+    visitor edits it live: Python parses each edit (never ``eval``); a refused edit is
+    reported with its column and the last good diagram stays.
+
     >>> import jax.numpy as jnp
     >>> w = AxisExplorer(lambda x, y: x + y, jnp.array([[1, 2, 3]]),
     ...                  jnp.array([[4], [5], [6]]), in_axes=(1, 0), out_axes=1)
@@ -88,6 +94,13 @@ class AxisExplorer(GuardedWidget):
         default_value=None,
         help="For one-argument functions: fun applied to the whole batch, without vmap.",
     ).tag(sync=True)
+    formula = traitlets.Unicode(
+        None, allow_none=True, help="The formula shown (None for a Python function); settable."
+    ).tag(sync=True)
+    editable_formula = traitlets.Bool(
+        False, help="Show a text box where the page's visitor edits the formula (live)."
+    ).tag(sync=True)
+    _formula_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
     def __init__(
         self,
@@ -95,21 +108,27 @@ class AxisExplorer(GuardedWidget):
         *args: Any,
         in_axes: Any = 0,
         out_axes: Any = 0,
+        editable_formula: bool = False,
         _depth: int = 1,
     ) -> None:
         if not args:
             raise TypeError("AxisExplorer needs at least one argument to map over.")
         _check_size(args)
-        if isinstance(fun, str):
-            fun = parse_formula(fun, formula_names(len(args)))
-        self._fun = fun
         self._args = args
         self._depth = _depth
+        formula = fun if isinstance(fun, str) else None
+        self._fun = self._parse(formula) if formula is not None else fun
+        self._python_fun = None if formula is not None else fun
         self._quiet = True
-        super().__init__(in_axes=in_axes, out_axes=out_axes)
+        super().__init__(
+            in_axes=in_axes,
+            out_axes=out_axes,
+            formula=formula,
+            editable_formula=bool(editable_formula),
+            _formula_names=formula_names(len(args)),
+        )
         self._quiet = False
-        if _depth == 1 and len(args) == 1:
-            self.unbatched = call_unbatched(fun, args[0])
+        self._show_unbatched()
         self.on_msg(self._on_browser_message)
         self._refresh()
 
@@ -120,6 +139,7 @@ class AxisExplorer(GuardedWidget):
         *args: Any,
         in_axes: Sequence[Any] = ((0, None), (None, 0)),
         out_axes: Sequence[Any] = (0, 0),
+        editable_formula: bool = False,
     ) -> AxisExplorer:
         """Diagram ``vmap(vmap(fun, in_axes[1], out_axes[1]), in_axes[0], out_axes[0])``.
 
@@ -131,7 +151,14 @@ class AxisExplorer(GuardedWidget):
         >>> w.result.shape, [level["index"] for level in w.diagram["levels"]]
         ((3, 4), ['i', 'j'])
         """
-        return cls(fun, *args, in_axes=in_axes, out_axes=out_axes, _depth=len(in_axes))
+        return cls(
+            fun,
+            *args,
+            in_axes=in_axes,
+            out_axes=out_axes,
+            editable_formula=editable_formula,
+            _depth=len(in_axes),
+        )
 
     @traitlets.validate("in_axes", "out_axes")
     def _check_levels(self, proposal: dict[str, Any]) -> Any:
@@ -148,6 +175,41 @@ class AxisExplorer(GuardedWidget):
     def _on_axes(self, _change: dict[str, Any]) -> None:
         if not self._quiet:
             self._refresh()
+
+    def _parse(self, text: Any) -> Callable[..., Any]:
+        """The function of a formula of this explorer's arguments. FormulaError, ValueError."""
+        if not isinstance(text, str):
+            raise TypeError(f"a formula must be a str, got {type(text).__name__}")
+        if len(text) > MAX_FORMULA_LENGTH:
+            raise ValueError(
+                f"a formula may have at most {MAX_FORMULA_LENGTH} characters, got {len(text)}"
+            )
+        return parse_formula(text, formula_names(len(self._args)))
+
+    @traitlets.validate("formula")
+    def _valid_formula(self, proposal: dict[str, Any]) -> str | None:
+        if proposal["value"] is not None:
+            self._proposed_fun = self._parse(proposal["value"])
+        return proposal["value"]
+
+    @traitlets.observe("formula")
+    def _on_formula(self, change: dict[str, Any]) -> None:
+        if self._quiet:
+            return
+        if change["new"] is None:  # traitlets does not validate None: back to the function
+            if self._python_fun is None:
+                self._quiet = True
+                self.formula = change["old"]
+                self._quiet = False
+                raise ValueError("this AxisExplorer was built from a formula: give a formula")
+            self._proposed_fun = self._python_fun
+        self._fun, self._proposed_fun = self._proposed_fun, None
+        self._show_unbatched()
+        self._refresh()
+
+    def _show_unbatched(self) -> None:
+        if self._depth == 1 and len(self._args) == 1:
+            self.unbatched = call_unbatched(self._fun, self._args[0])
 
     def set_axes(self, in_axes: Any = None, out_axes: Any = None) -> None:
         """Change ``in_axes`` and ``out_axes`` together, re-drawing once.
@@ -231,11 +293,28 @@ class AxisExplorer(GuardedWidget):
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         request = content.get("request") if isinstance(content, dict) else None
         request = request if type(request) is int and 0 <= request <= 2**53 else None
+        if isinstance(content, dict) and content.get("type") == "set_formula":
+            self._formula_from_browser(content.get("text"), request)
+            return
         try:
             kind, value = self._choice(content)
         except ValueError as exc:
             log.warning("AxisExplorer ignored a message from the browser: %s", exc)
-            self.send({"type": "rejected", "request": request, "reason": str(exc)})
+            self.send({"type": "rejected", "for": "axes", "request": request, "reason": str(exc)})
             return
         setattr(self, kind, value)
-        self.send({"type": "applied", "request": request})
+        self.send({"type": "applied", "for": "axes", "request": request})
+
+    def _formula_from_browser(self, text: Any, request: int | None) -> None:
+        reply = {"for": "formula", "request": request}
+        try:
+            if not self.editable_formula:
+                raise ValueError("this widget's formula is not editable")
+            self.formula = text
+        except (FormulaError, ValueError, TypeError) as exc:
+            log.warning("AxisExplorer refused a formula from the browser: %s", short(str(exc)))
+            column = exc.column if isinstance(exc, FormulaError) else None
+            reason = short(str(exc))
+            self.send({"type": "rejected", **reply, "reason": reason, "column": column})
+            return
+        self.send({"type": "applied", **reply})
