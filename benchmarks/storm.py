@@ -18,28 +18,20 @@ from __future__ import annotations
 
 import argparse
 import gc
+import sys
 import time
+from pathlib import Path
 
-import jax.numpy as jnp
 import numpy as np
 import psutil
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.tutorial_functions import numpy_wave, wave
 from vmapwidget import GridExplorer
 
 WARMUP = 500
 WARMUP_EDITS = 100
 SAMPLE_EVERY = 250
-
-
-def wave(x, y, a):
-    return jnp.sin(a * x) * y
-
-
-def numpy_wave(x_range, y_range, n, a):
-    x = np.linspace(*x_range, n, dtype=np.float32)
-    y = np.linspace(*y_range, n, dtype=np.float32)
-    xx, yy = np.meshgrid(x, y, indexing="ij")
-    return np.sin(np.float32(a) * xx) * yy
 
 
 def update(w: GridExplorer, seq: int, a: float) -> None:

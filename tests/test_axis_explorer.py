@@ -11,27 +11,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import traitlets
+from tutorial_functions import add, dense_layer, sin_times, times
 
 from vmapwidget.widgets.axis_explorer import AxisExplorer
-
-
-def dense_layer(x):
-    W = jnp.array([[0.2, 0.4], [0.9, 0.2]])
-    b = jnp.array([0.2, 0.3])
-    return W.dot(x) + b
-
-
-def add(x, y):
-    return x + y
-
-
-def times(x, y):
-    return x * y
-
-
-def sin_times(x, y):
-    return jnp.sin(x) * y
-
 
 INPUTS = jnp.array([[1.1, 1.2], [2.1, 2.2], [3.1, 3.2]])
 X13 = jnp.array([[1, 2, 3]])

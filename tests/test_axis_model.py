@@ -10,13 +10,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from tutorial_functions import add
 
 from vmapwidget import axis_model, describe_vmap
-
-
-def add(x, y):
-    return x + y
-
 
 X_ROW = jnp.array([[1, 2, 3]])
 Y_COL = jnp.array([[4], [5], [6]])

@@ -10,22 +10,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from tutorial_functions import add, dense_layer, sin_times
 
 from vmapwidget.diagram import MAX_VALUE_CELLS, call_unbatched, describe, explore
-
-
-def dense_layer(x):
-    W = jnp.array([[0.2, 0.4], [0.9, 0.2]])
-    b = jnp.array([0.2, 0.3])
-    return W.dot(x) + b
-
-
-def add(x, y):
-    return x + y
-
-
-def sin_times(x, y):
-    return jnp.sin(x) * y
 
 
 def _take(array, axes, indices):

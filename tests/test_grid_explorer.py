@@ -11,6 +11,8 @@ import logging
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from tutorial_functions import numpy_wave as numpy_grid
+from tutorial_functions import wave
 
 from vmapwidget.kernels import MAX_RESOLUTION, GridFunctionError
 from vmapwidget.widgets.grid_explorer import COLORMAPS, GridExplorer, InvalidGridValue
@@ -18,20 +20,9 @@ from vmapwidget.widgets.grid_frames import QUANTA, decode_grid, encode_grid, qua
 from vmapwidget.widgets.grid_specs import RESOLUTION_STEPS, param_specs
 
 
-def wave(x, y, a):
-    return jnp.sin(a * x) * y
-
-
 def make(**kwargs) -> GridExplorer:
     options = {"x": (-5, 5), "y": (-2, 2), "resolution": 32, "a": (0.1, 3.0, 1.0)}
     return GridExplorer(wave, **{**options, **kwargs})
-
-
-def numpy_grid(x_range, y_range, n, a):
-    x = np.linspace(*x_range, n, dtype=np.float32)
-    y = np.linspace(*y_range, n, dtype=np.float32)
-    xx, yy = np.meshgrid(x, y, indexing="ij")
-    return np.sin(np.float32(a) * xx) * yy
 
 
 def request(w: GridExplorer, seq: int, vid: str = "view-1", **values) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from tutorial_functions import wave
 
 from vmapwidget.kernels import (
     MAX_RESOLUTION,
@@ -14,10 +15,6 @@ from vmapwidget.kernels import (
     check_resolution,
     grid_axis,
 )
-
-
-def wave(x, y, a):
-    return jnp.sin(a * x) * y
 
 
 def test_grid_matches_numpy_meshgrid():

@@ -6,17 +6,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from tutorial_functions import B, W, dense_layer
 
 from vmapwidget import GridKernel, describe_vmap
 
-W = jnp.array([[0.2, 0.4], [0.9, 0.2]])
-B = jnp.array([0.2, 0.3])
 BATCH = jnp.array([[1.1, 1.2], [2.1, 2.2], [3.1, 3.2]])
 EXPECTED_BATCH = [[0.9, 1.53], [1.5, 2.63], [2.1, 3.73]]
-
-
-def dense_layer(x):
-    return W.dot(x) + B
 
 
 def einsum_layer(x):

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tutorial_functions import numpy_wave, wave
 
 from vmapwidget import AxisExplorer, GridExplorer, PlanView
 from vmapwidget.kernels import MAX_RESOLUTION, check_range
@@ -107,17 +108,6 @@ def logged(recorder: Recorder, send) -> bool:
 
 
 # -- GridExplorer -----------------------------------------------------------------------------
-
-
-def wave(x, y, a):
-    return jnp.sin(a * x) * y
-
-
-def numpy_wave(x_range, y_range, n, a):
-    x = np.linspace(*x_range, n, dtype=np.float32)
-    y = np.linspace(*y_range, n, dtype=np.float32)
-    xx, yy = np.meshgrid(x, y, indexing="ij")
-    return np.sin(np.float32(a) * xx) * yy
 
 
 @pytest.fixture(scope="module", params=[False, True], ids=["fixed", "editable"])
