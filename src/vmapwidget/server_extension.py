@@ -15,6 +15,7 @@ It changes nothing but the socket option. Turn it off with::
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 _PATCHED = "_vmapwidget_nodelay"
@@ -31,7 +32,9 @@ def enable_nodelay() -> None:
 
     async def open_nodelay(self: Any, *args: Any, **kwargs: Any) -> None:
         self.set_nodelay(True)
-        await native_open(self, *args, **kwargs)
+        opened = native_open(self, *args, **kwargs)
+        if inspect.isawaitable(opened):
+            await opened
 
     KernelWebsocketHandler.open = open_nodelay
     setattr(KernelWebsocketHandler, _PATCHED, True)
