@@ -7,7 +7,7 @@ like vmap over an un-batched x, takes sin of n values rather than n²). The runs
 call by call, so each ratio compares the same moments of this noisy machine. Also times the
 frame encoding GridExplorer adds per update. Prints a markdown table of medians.
 
-    python benchmarks/grid_kernel.py [--repeats 1000]
+    python benchmarks/grid_kernel.py [--repeats 1000] [--sync-dispatch]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import argparse
 import statistics
 import time
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -77,7 +78,16 @@ def print_table(title: str, rows: list) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=1000)
+    parser.add_argument(
+        "--sync-dispatch",
+        action="store_true",
+        help="run XLA:CPU computations in the calling thread "
+        "(jax_cpu_enable_async_dispatch=False; must precede JAX's first computation)",
+    )
     args = parser.parse_args()
+    if args.sync_dispatch:
+        jax.config.update("jax_cpu_enable_async_dispatch", False)
+    print(f"XLA:CPU dispatch: {'synchronous' if args.sync_dispatch else 'asynchronous (default)'}")
     kernel = GridKernel(f_jax, ["a"])
     tables: dict[bool, list] = {False: [], True: []}
     for n in SIZES:

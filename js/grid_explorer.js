@@ -16,7 +16,16 @@ import {
   stepsWith,
 } from "./lib/grid_controls.js";
 import { drawChrome, figureLayout, themeOf } from "./lib/grid_draw.js";
-import { cellAt, extent, frameArrays, gridPoint, paintPixels, valueAt } from "./lib/grid_render.js";
+import {
+  cellAt,
+  extent,
+  frameArrays,
+  gridIndex,
+  gridPoint,
+  paintPixels,
+  sentShape,
+  valueAt,
+} from "./lib/grid_render.js";
 import { formatMs, formatValue } from "./lib/grid_ticks.js";
 
 const REPLY_TIMEOUT_MS = 10000;
@@ -325,9 +334,22 @@ function render({ model, el }) {
     error.textContent = model.get("error");
   }
 
+  // A reply releases the flow before its frame is drawn, so the next request (if any) is
+  // already on its way while we paint. Both handlers acknowledge: the order in which a
+  // state update's change events fire is not fixed.
+  function acknowledge() {
+    const s = model.get("_status");
+    if (s?.vid === vid && flow.done(s.seq) && !flow.busy) clearTimeout(timer);
+  }
+
+  function onFrame() {
+    acknowledge();
+    drawFrame();
+  }
+
   function onStatus() {
     const s = model.get("_status");
-    if (s.vid === vid && flow.done(s.seq) && !flow.busy) clearTimeout(timer);
+    acknowledge();
     drawFrame();
     showStatus();
     if (s.vid === vid) {
@@ -340,10 +362,11 @@ function render({ model, el }) {
   image.addEventListener("pointermove", (event) => {
     if (!frame) return;
     const { meta, arrays } = frame;
-    const cell = cellAt(event.offsetX, event.offsetY, layout.plot.width, layout.plot.height, meta.nx, meta.ny);
+    const { sx, sy } = sentShape(meta);
+    const cell = cellAt(event.offsetX, event.offsetY, layout.plot.width, layout.plot.height, sx, sy);
     if (!cell) return (tooltip.hidden = true);
-    const x = gridPoint(meta.x_range, meta.nx, cell.i);
-    const y = gridPoint(meta.y_range, meta.ny, cell.j);
+    const x = gridPoint(meta.x_range, meta.nx, gridIndex(meta.nx, sx, cell.i));
+    const y = gridPoint(meta.y_range, meta.ny, gridIndex(meta.ny, sy, cell.j));
     const f = valueAt(meta, arrays, cell.i, cell.j);
     const approximate = meta.encoding === "uint8" && Number.isFinite(f);
     const value = `${approximate ? "≈ " : ""}${formatValue(f, approximate ? 3 : 4)}`;
@@ -397,7 +420,7 @@ function render({ model, el }) {
 
   const events = [
     ["change:_status", onStatus],
-    ["change:_frame_meta", drawFrame],
+    ["change:_frame_meta", onFrame],
     ["change:colormap", onColormap],
     ["change:error", showStatus],
     ["change:formula", syncFormula],

@@ -15,8 +15,19 @@ from tutorial_functions import numpy_wave as numpy_grid
 from tutorial_functions import wave
 
 from vmapwidget.kernels import MAX_RESOLUTION, GridFunctionError
-from vmapwidget.widgets.grid_explorer import COLORMAPS, GridExplorer, InvalidGridValue
-from vmapwidget.widgets.grid_frames import QUANTA, decode_grid, encode_grid, quantize
+from vmapwidget.widgets.grid_explorer import (
+    COLORMAPS,
+    MAX_FRAME_SHAPE,
+    GridExplorer,
+    InvalidGridValue,
+)
+from vmapwidget.widgets.grid_frames import (
+    QUANTA,
+    decode_grid,
+    encode_grid,
+    quantize,
+    sample_indices,
+)
 from vmapwidget.widgets.grid_specs import RESOLUTION_STEPS, param_specs
 
 
@@ -215,6 +226,47 @@ def test_frame_is_binary_and_small():
     np.testing.assert_allclose(
         decode_grid(w._frame_meta, w._frame, w._mask), w.grid, atol=4.0 / QUANTA
     )
+
+
+def test_grids_finer_than_a_display_are_sent_as_a_sample():
+    w = make(resolution=1024)
+    meta = w._frame_meta
+    width, height = MAX_FRAME_SHAPE
+    assert (meta["nx"], meta["ny"], meta["sx"], meta["sy"]) == (1024, 1024, width, height)
+    assert w.grid.shape == (1024, 1024)
+    assert len(w._frame) == width * height  # uint8 above 512²
+    assert w.stats["bytes"] == width * height
+    # The header describes the whole grid; the cells are the sampled ones.
+    assert (meta["vmin"], meta["vmax"]) == (float(w.grid.min()), float(w.grid.max()))
+    sample = w.grid[np.ix_(sample_indices(1024, width), sample_indices(1024, height))]
+    span = meta["vmax"] - meta["vmin"]
+    np.testing.assert_allclose(decode_grid(meta, w._frame, w._mask), sample, atol=span / 256)
+    request(w, 1, params={"a": 2.0})
+    sample = w.grid[np.ix_(sample_indices(1024, width), sample_indices(1024, height))]
+    np.testing.assert_allclose(
+        decode_grid(w._frame_meta, w._frame, w._mask), sample, atol=span / 256
+    )
+
+
+def test_sample_indices_spread_evenly_and_keep_small_grids_whole():
+    assert sample_indices(5, 8).tolist() == [0, 1, 2, 3, 4]
+    assert sample_indices(4, 2).tolist() == [1, 3]
+    picked = sample_indices(2048, 832)
+    assert picked[0] >= 0 and picked[-1] <= 2047 and np.all(np.diff(picked) >= 2)
+    w = make(resolution=512)
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (512, 512)
+
+
+def test_a_sampled_frame_counts_nonfinite_cells_of_the_whole_grid():
+    values = np.zeros((1000, 10), np.float32)
+    values[1, :] = np.nan  # column 1 is not among the 4 sampled ones
+    meta, data, mask = encode_grid(values, "uint16", max_shape=(4, 10))
+    assert sample_indices(1000, 4).tolist() == [125, 375, 625, 875]
+    assert meta["nonfinite"] == 10 and mask == b"" and len(data) == 2 * 4 * 10
+    values[375, 3] = np.inf
+    meta, _, mask = encode_grid(values, "uint16", max_shape=(4, 10))
+    assert meta["nonfinite"] == 11
+    assert np.frombuffer(mask, np.uint8).reshape(4, 10)[1, 3] == 2
 
 
 @pytest.mark.parametrize(

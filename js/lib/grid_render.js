@@ -1,6 +1,8 @@
 // Pure functions from a frame (header + binary buffers, see grid_frames.py) to pixels and
-// back from pointer positions to cells and values. Cell (i, j) is x[i], y[j]; it sits at
-// flat index i * ny + j of the buffer and at pixel column i, row ny - 1 - j (y points up).
+// back from pointer positions to cells and values. A frame holds sx × sy of the grid's
+// nx × ny cells (all of them unless the grid is finer than a display shows; then columns
+// sampling(nx, sx) and rows sampling(ny, sy)). Sent cell (i, j) sits at flat index
+// i * sy + j of the buffer and at pixel column i, row sy - 1 - j (y points up).
 
 // Quantized encodings: the typed array, the number of levels and the shift to a colour index.
 export const LEVELS = {
@@ -17,9 +19,20 @@ function typed(Type, view, count) {
   return new Type(view.buffer.slice(view.byteOffset, view.byteOffset + bytes));
 }
 
+/** Columns and rows the frame holds: {sx, sy} (the whole grid for frames without them). */
+export function sentShape(meta) {
+  return { sx: meta.sx ?? meta.nx, sy: meta.sy ?? meta.ny };
+}
+
+/** The grid index of sent column (or row) k of `sent`, out of the grid's `n`. */
+export function gridIndex(n, sent, k) {
+  return sent >= n ? k : Math.min(n - 1, Math.floor(((k + 0.5) * n) / sent));
+}
+
 /** Typed views over a frame's buffers: {values: Uint16Array|Float32Array, mask: Uint8Array|null}. */
 export function frameArrays(meta, data, mask) {
-  const count = meta.nx * meta.ny;
+  const { sx, sy } = sentShape(meta);
+  const count = sx * sy;
   const Type = meta.encoding === "float32" ? Float32Array : LEVELS[meta.encoding].Type;
   return {
     values: typed(Type, data, count),
@@ -46,12 +59,12 @@ export function sampling(n, pixels) {
 
 /**
  * Write the frame's pixels into `out` (Uint32Array of width × height RGBA pixels, row-major,
- * top row first) using colour map `map` (see colormaps.js). By default one pixel per cell;
- * a smaller width/height samples the nearest cell, so painting costs at most one step per
+ * top row first) using colour map `map` (see colormaps.js). By default one pixel per sent
+ * cell; another width/height samples the nearest sent cell, so painting costs one step per
  * pixel shown however fine the grid.
  */
-export function paintPixels(out, meta, arrays, map, width = meta.nx, height = meta.ny) {
-  const { nx, ny } = meta;
+export function paintPixels(out, meta, arrays, map, width = sentShape(meta).sx, height = sentShape(meta).sy) {
+  const { sx: nx, sy: ny } = sentShape(meta);
   const { values, mask } = arrays;
   const pixels = map.pixels;
   const bad = map.bad;
@@ -76,9 +89,9 @@ export function paintPixels(out, meta, arrays, map, width = meta.nx, height = me
   return out;
 }
 
-/** The value of cell (i, j) as the frontend knows it (the centre of its quantized level). */
+/** The value of sent cell (i, j) as the frontend knows it (the centre of its quantized level). */
 export function valueAt(meta, arrays, i, j) {
-  const k = i * meta.ny + j;
+  const k = i * sentShape(meta).sy + j;
   if (arrays.mask && arrays.mask[k] !== 0) return NONFINITE[arrays.mask[k]] ?? NaN;
   const v = arrays.values[k];
   if (meta.encoding === "float32") return v;

@@ -1,7 +1,17 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { colormap } from "../lib/colormaps.js";
-import { cellAt, colourIndex, extent, frameArrays, gridPoint, paintPixels, sampling, valueAt } from "../lib/grid_render.js";
+import {
+  cellAt,
+  colourIndex,
+  extent,
+  frameArrays,
+  gridIndex,
+  gridPoint,
+  paintPixels,
+  sampling,
+  valueAt,
+} from "../lib/grid_render.js";
 
 const view = (typed) => new DataView(typed.buffer, typed.byteOffset, typed.byteLength);
 
@@ -85,4 +95,32 @@ test("uint8 frames carry the colour index itself", () => {
   assert.equal(valueAt(meta, arrays, 0, 1), 128.5 / 256);
   const map = colormap("gray");
   assert.deepEqual(Array.from(paintPixels(new Uint32Array(3), meta, arrays, map)), [255, 128, 0].map((k) => map.pixels[k]));
+});
+
+test("a sampled frame (sx × sy of nx × ny cells) paints and reads like the whole grid", () => {
+  // 5 × 4 grid, levels 1000·(i * 4 + j); the frame holds columns sampling(5, 2), rows sampling(4, 3).
+  const full = Uint16Array.from({ length: 20 }, (_, k) => 1000 * k);
+  const metaFull = { nx: 5, ny: 4, vmin: 0, vmax: 1, encoding: "uint16", nonfinite: 0 };
+  const columns = sampling(5, 2);
+  const rows = sampling(4, 3);
+  const sent = Uint16Array.from({ length: 6 }, (_, k) => full[columns[Math.floor(k / 3)] * 4 + rows[k % 3]]);
+  const metaSent = { ...metaFull, sx: 2, sy: 3 };
+  const arraysFull = frameArrays(metaFull, view(full), null);
+  const arraysSent = frameArrays(metaSent, view(sent), null);
+  const map = colormap("viridis");
+  // Pixel (column c, row r from the top) shows grid cell (columns[c], rows[sy - 1 - r]).
+  const expected = [];
+  for (let r = 0; r < 3; r++) {
+    for (let c = 0; c < 2; c++) expected.push(map.pixels[colourIndex(metaFull, arraysFull, columns[c] * 4 + rows[2 - r])]);
+  }
+  assert.deepEqual(Array.from(paintPixels(new Uint32Array(6), metaSent, arraysSent, map)), expected);
+  for (let i = 0; i < 2; i++) {
+    for (let j = 0; j < 3; j++) {
+      assert.equal(gridIndex(5, 2, i), columns[i]);
+      assert.equal(gridIndex(4, 3, j), rows[j]);
+      assert.equal(valueAt(metaSent, arraysSent, i, j), valueAt(metaFull, arraysFull, columns[i], rows[j]));
+    }
+  }
+  assert.equal(gridIndex(5, 5, 4), 4);
+  assert.throws(() => frameArrays(metaSent, view(full.subarray(0, 5)), null), /expected 12/);
 });

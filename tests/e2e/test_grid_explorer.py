@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -115,6 +116,41 @@ def test_python_changes_and_resolution_redraw(notebook: Page) -> None:
     settle(page, root, frame)
     assert kernel_json(page, "w.resolution") == 96
     assert root.locator(".vw-ge-image").evaluate("(c) => c.width") == 96
+
+
+TOOLTIP = re.compile(r"x = (\S+), y = (\S+), f = (?:≈ )?(\S+)")
+
+
+def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(notebook: Page) -> None:
+    page, root = notebook, widget(notebook, 0)
+    frame = drawn_frame(root)
+    execute_in_kernel(page, "w.resolution = 1024")
+    expect(root.locator(".vw-ge-image")).to_have_attribute("data-frame-id", str(frame + 1))
+    expect(root.locator(".vw-ge-status")).to_contain_text("1024 × 1024")
+    meta = kernel_json(page, "{**w._frame_meta, 'bytes': w.stats['bytes']}")
+    assert (meta["nx"], meta["sx"], meta["sy"]) == (1024, 832, 724)
+    assert meta["bytes"] == 832 * 724
+    image = root.locator(".vw-ge-image")
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    assert box is not None
+    assert image.evaluate("(c) => c.width") == round(box["width"])
+    span = meta["vmax"] - meta["vmin"]
+    for fx, fy in [(0.13, 0.21), (0.52, 0.77), (0.9, 0.4)]:
+        page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+        tooltip = root.locator(".vw-ge-tooltip")
+        expect(tooltip).to_be_visible()
+        match = TOOLTIP.search(tooltip.inner_text().replace("−", "-"))
+        assert match, tooltip.inner_text()
+        x, y, f = (float(part) for part in match.groups())
+        # The cell the tooltip names, looked up in the whole grid in Python.
+        cell = kernel_json(
+            page,
+            f"(lambda i, j: [i, j, float(w.grid[i, j])])("
+            f"round(({x} - w.x_range[0]) / (w.x_range[1] - w.x_range[0]) * 1023), "
+            f"round(({y} - w.y_range[0]) / (w.y_range[1] - w.y_range[0]) * 1023))",
+        )
+        assert abs(f - cell[2]) <= span / 512 + 1e-3 * span, (x, y, f, cell)
 
 
 def test_error_shows_a_message_and_recovers(notebook: Page) -> None:

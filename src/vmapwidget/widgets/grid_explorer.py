@@ -71,6 +71,10 @@ REQUEST_FIELDS = frozenset(
 )
 AUTO_UINT8_CELLS = 512 * 512
 """Above this many cells the "auto" encoding sends uint8 (see benchmarks/README.md)."""
+MAX_FRAME_SHAPE = (832, 724)
+"""Most columns × rows of the grid sent per frame: twice the plot's 416 × 362 CSS pixels
+(``figureLayout`` in js/lib/grid_draw.js), all that a display with devicePixelRatio 2 or the
+2× "Save PNG" can show. Finer grids are sampled to it (see grid_frames); ``w.grid`` is whole."""
 
 
 class InvalidGridValue(traitlets.TraitError, ValueError):
@@ -462,7 +466,7 @@ class GridExplorer(GuardedWidget):
         start = time.perf_counter()
         if encoding == "auto":
             encoding = "uint8" if result.values.size > AUTO_UINT8_CELLS else "uint16"
-        meta, data, mask = encode_grid(result.values, encoding)
+        meta, data, mask = encode_grid(result.values, encoding, MAX_FRAME_SHAPE)
         encode_ms = (time.perf_counter() - start) * 1e3
         self._frames += 1
         meta.update(id=self._frames, x_range=state.x_range, y_range=state.y_range)

@@ -10,12 +10,21 @@ Non-finite cells go in a second buffer of one byte per cell (0 finite, 1 NaN, 2 
 (``floor(t · 256)``): the same picture with half the bytes again, but the tooltip only knows
 the value to 1/512 of the range. ``float32`` sends the values as they are.
 
+A grid with more points along an axis than a display can show is sent as a sample: with
+``max_shape=(w, h)``, ``w`` of its ``nx`` columns (column ``floor((p + ½) · nx / w)`` for
+``p = 0 … w-1``, the nearest to ``w`` evenly spaced pixel centres) and likewise ``h`` rows.
+The header keeps the grid's size (``nx``, ``ny``), its value range and its non-finite count,
+and says how many columns and rows were sent (``sx``, ``sy``).
+
 >>> import numpy as np
 >>> meta, data, mask = encode_grid(np.array([[0.0, 1.0], [np.nan, 0.5]], np.float32))
 >>> meta["vmin"], meta["vmax"], meta["nonfinite"], len(data), list(mask)
 (0.0, 1.0, 1, 8, [0, 0, 1, 0])
 >>> np.frombuffer(data, np.uint16).tolist()
 [0, 65535, 0, 32768]
+>>> meta, data, _ = encode_grid(np.arange(12.0).reshape(4, 3), "uint8", max_shape=(2, 3))
+>>> meta["nx"], meta["sx"], sample_indices(4, 2).tolist(), len(data)
+(4, 2, [1, 3], 6)
 """
 
 from __future__ import annotations
@@ -84,23 +93,38 @@ def quantize(
     return out.reshape(values.shape)
 
 
+def sample_indices(n: int, count: int) -> np.ndarray:
+    """Which of ``n`` grid points ``count`` evenly spaced pixel centres fall on (all of them
+    when ``count >= n``); the frontend's ``sampling`` in js/lib/grid_render.js is the same."""
+    if count >= n:
+        return np.arange(n)
+    return np.minimum(n - 1, ((np.arange(count) + 0.5) * n / count).astype(np.int64))
+
+
 def encode_grid(
-    values: np.ndarray, encoding: str = "uint16"
+    values: np.ndarray, encoding: str = "uint16", max_shape: tuple[int, int] | None = None
 ) -> tuple[dict[str, Any], bytes, bytes]:
-    """The header, the value buffer and the non-finite mask (empty if all finite)."""
+    """The header, the value buffer and the non-finite mask (empty if all finite); at most
+    ``max_shape`` columns × rows of the grid are sent (see the module docstring)."""
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding must be one of {ENCODINGS}, got {encoding!r}")
+    nx, ny = values.shape
     bounds, nonfinite = value_range(values)
     vmin, vmax = bounds if bounds is not None else (0.0, 0.0)
-    mask = nonfinite_mask(values).tobytes() if nonfinite else b""
+    sent = values
+    if max_shape is not None and (nx > max_shape[0] or ny > max_shape[1]):
+        sent = values[np.ix_(sample_indices(nx, max_shape[0]), sample_indices(ny, max_shape[1]))]
+    sent_nonfinite = nonfinite if sent is values else value_range(sent)[1]
+    mask = nonfinite_mask(sent).tobytes() if sent_nonfinite else b""
     if encoding in LEVELS:
-        data = quantize(values, vmin, vmax, nonfinite == 0, encoding).tobytes()
+        data = quantize(sent, vmin, vmax, sent_nonfinite == 0, encoding).tobytes()
     else:
-        data = np.ascontiguousarray(values, dtype=np.float32).tobytes()
-    nx, ny = values.shape
+        data = np.ascontiguousarray(sent, dtype=np.float32).tobytes()
     meta = {
         "nx": nx,
         "ny": ny,
+        "sx": sent.shape[0],
+        "sy": sent.shape[1],
         "vmin": vmin,
         "vmax": vmax,
         "encoding": encoding,
@@ -110,8 +134,9 @@ def encode_grid(
 
 
 def decode_grid(meta: dict[str, Any], data: bytes, mask: bytes) -> np.ndarray:
-    """What the frontend reads back (level centres when quantized); inverts encode_grid."""
-    shape = (meta["nx"], meta["ny"])
+    """What the frontend reads back (level centres when quantized), ``sx`` × ``sy`` cells;
+    inverts encode_grid."""
+    shape = (meta.get("sx", meta["nx"]), meta.get("sy", meta["ny"]))
     if meta["encoding"] == "float32":
         return np.frombuffer(data, np.float32).reshape(shape).copy()
     dtype, quanta = LEVELS[meta["encoding"]]
