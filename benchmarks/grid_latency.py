@@ -36,6 +36,7 @@ import argparse
 import importlib.util
 import json
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -415,6 +416,8 @@ def main() -> None:
         config.parent.mkdir(parents=True)
         extensions = {"jpserver_extensions": {"vmapwidget.server_extension": False}}
         config.write_text(json.dumps({"ServerApp": extensions}))
+    # A timeout's SIGTERM unwinds like an exception, so `finally` stops the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("grid_latency: terminated"))
     server = start_server("lab", workdir)
     started = time.time()
     try:
