@@ -114,7 +114,9 @@ def encode_grid(
     sent = values
     if max_shape is not None and (nx > max_shape[0] or ny > max_shape[1]):
         sent = values[np.ix_(sample_indices(nx, max_shape[0]), sample_indices(ny, max_shape[1]))]
-    sent_nonfinite = nonfinite if sent is values else value_range(sent)[1]
+    sent_nonfinite = nonfinite
+    if sent is not values and nonfinite:
+        sent_nonfinite = int(sent.size - np.count_nonzero(np.isfinite(sent)))
     mask = nonfinite_mask(sent).tobytes() if sent_nonfinite else b""
     if encoding in LEVELS:
         data = quantize(sent, vmin, vmax, sent_nonfinite == 0, encoding).tobytes()
