@@ -13,7 +13,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import ConsoleMessage, Error, Page
+from playwright.sync_api import ConsoleMessage, Error, Locator, Page, expect
 
 from .servers import Server
 
@@ -41,6 +41,7 @@ WIDGET_ERROR_TEXTS = (
 # frameworks it runs in); anywidget imports a widget's ``_esm`` from a ``blob:`` URL.
 WIDGET_SOURCES = ("blob:", "anywidget", "jupyter-widgets", "jupyterlab_widgets", "vmapwidget")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+TOOLTIP = re.compile(r"x = (\S+), y = (\S+), f = (?:≈ )?(\S+)")
 
 # JS: the notebook panel in focus (JupyterLab and Notebook 7 share the shell API).
 PANEL_JS = """
@@ -245,3 +246,18 @@ def screenshot(page: Page, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def hover_tooltip(page: Page, root: Locator, fx: float = 0.3, fy: float = 0.25) -> tuple:
+    """Hover GridExplorer ``root``'s heatmap at fractions (fx, fy) of its width and height
+    from the top left; the tooltip's x, y and f."""
+    image = root.locator(".vw-ge-image")
+    image.scroll_into_view_if_needed()
+    box = image.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+    tooltip = root.locator(".vw-ge-tooltip")
+    expect(tooltip).to_be_visible()
+    match = TOOLTIP.search(tooltip.inner_text().replace("−", "-"))
+    assert match, tooltip.inner_text()
+    return tuple(float(part) for part in match.groups())

@@ -27,7 +27,7 @@ import pytest
 from ipywidgets.embed import dependency_state, embed_minimal_html
 from nbclient import NotebookClient
 from nbconvert import HTMLExporter
-from playwright.sync_api import Locator, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from vmapwidget import AxisExplorer, GridExplorer, PlanView
 from vmapwidget.export import export_html
@@ -37,6 +37,7 @@ from .notebook_ui import (
     PIXELS_JS,
     REPO,
     browser_log,
+    hover_tooltip,
     open_notebook,
     run_all_cells,
     screenshot,
@@ -47,7 +48,6 @@ NODE_MODULES = REPO / "node_modules"
 HTML_MANAGER = NODE_MODULES / "@jupyter-widgets" / "html-manager"
 ANYWIDGET_JS = NODE_MODULES / "anywidget"
 REQUIREJS = NODE_MODULES / "requirejs" / "require.js"
-TOOLTIP = re.compile(r"x = (\S+), y = (\S+), f = (\S+)")
 
 
 def npm_version(package: Path) -> str:
@@ -115,25 +115,12 @@ def sample_widgets() -> tuple[GridExplorer, AxisExplorer, PlanView]:
     return grid, axes, plan
 
 
-def hover_value(page: Page, root: Locator) -> tuple[float, float, float]:
-    """Hover the middle of the heatmap; the tooltip's x, y and f."""
-    image = root.locator(".vw-ge-image")
-    box = image.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.25)
-    tooltip = root.locator(".vw-ge-tooltip")
-    expect(tooltip).to_be_visible()
-    match = TOOLTIP.search(tooltip.inner_text().replace("−", "-"))
-    assert match, tooltip.inner_text()
-    return tuple(float(part.lstrip("≈ ")) for part in match.groups())
-
-
 def check_widgets(page: Page, grid: GridExplorer, axes: AxisExplorer, plan: PlanView) -> str:
     """The page shows each widget's saved picture; returns the heatmap's pixel digest."""
     root = page.locator(".vw-grid-explorer")
     expect(root).to_have_count(1)
     expect(root.locator(".vw-ge-status")).to_contain_text("48 × 48")
-    x, y, f = hover_value(page, root)
+    x, y, f = hover_tooltip(page, root)
     a = grid.params["a"]
     expected = math.sin(a * x) * y
     spread = float(grid.grid.max() - grid.grid.min())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -13,6 +12,7 @@ from .notebook_ui import (
     PIXELS_JS,
     assert_no_widget_errors,
     execute_in_kernel,
+    hover_tooltip,
     open_notebook,
     run_all_cells,
 )
@@ -118,9 +118,6 @@ def test_python_changes_and_resolution_redraw(notebook: Page) -> None:
     assert root.locator(".vw-ge-image").evaluate("(c) => c.width") == 96
 
 
-TOOLTIP = re.compile(r"x = (\S+), y = (\S+), f = (?:≈ )?(\S+)")
-
-
 def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(notebook: Page) -> None:
     page, root = notebook, widget(notebook, 0)
     frame = drawn_frame(root)
@@ -137,12 +134,7 @@ def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(notebook: P
     assert image.evaluate("(c) => c.width") == round(box["width"])
     span = meta["vmax"] - meta["vmin"]
     for fx, fy in [(0.13, 0.21), (0.52, 0.77), (0.9, 0.4)]:
-        page.mouse.move(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
-        tooltip = root.locator(".vw-ge-tooltip")
-        expect(tooltip).to_be_visible()
-        match = TOOLTIP.search(tooltip.inner_text().replace("−", "-"))
-        assert match, tooltip.inner_text()
-        x, y, f = (float(part) for part in match.groups())
+        x, y, f = hover_tooltip(page, root, fx, fy)
         # The cell the tooltip names, looked up in the whole grid in Python.
         cell = kernel_json(
             page,
