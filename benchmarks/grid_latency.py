@@ -13,6 +13,7 @@ fills, GridExplorer's ``data-frame-id`` set right after ``putImageData``), then 
 - ``gridexplorer16``, ``gridexplorer8``: the same with ``encoding="uint16"`` or ``"uint8"`` at
   every size;
 - ``interact``: ``ipywidgets.interactive`` + matplotlib ``imshow`` (inline backend);
+- ``interactcb``: the same with the colour bar and axis labels GridExplorer draws;
 - ``heatmap``: bqplot ``HeatMap`` with an ipywidgets ``FloatSlider``;
 - ``gridheatmap``: bqplot ``GridHeatMap`` (64² only: one SVG rect per cell);
 - ``imagegl``: bqplot-image-gl ``ImageGL`` (skipped when bqplot-image-gl is not installed;
@@ -64,6 +65,7 @@ APPROACHES = (
     "gridexplorer16",
     "gridexplorer8",
     "interact",
+    "interactcb",
     "heatmap",
     "gridheatmap",
     "imagegl",
@@ -125,6 +127,16 @@ def make_interact(n):
     def show(a):
         fig, ax = plt.subplots(figsize=(5.6, 4.2))
         ax.imshow(grid(n, a).T, origin="lower", extent=(-5, 5, -2, 2), aspect="auto")
+        plt.show()
+    return ipw.interactive(show, a=slider())
+
+def make_interactcb(n):
+    def show(a):
+        fig, ax = plt.subplots(figsize=(5.6, 4.2))
+        image = ax.imshow(grid(n, a).T, origin="lower", extent=(-5, 5, -2, 2), aspect="auto")
+        fig.colorbar(image, ax=ax, label="f(x, y)")
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
         plt.show()
     return ipw.interactive(show, a=slider())
 
@@ -232,7 +244,7 @@ ARM_JS = """
   };
   const observer = new MutationObserver(async (mutations) => {
     const drawn = now();
-    if (kind === 'interact') {
+    if (kind.startsWith('interact')) {
       for (const m of mutations) for (const node of m.addedNodes) {
         const img = node.tagName === 'IMG' ? node : node.querySelector?.('img');
         if (img) { try { await img.decode(); } catch (e) {} record(now()); return; }
@@ -284,6 +296,7 @@ READY = {
     "gridexplorer16": ".vw-ge-image[data-frame-id]",
     "gridexplorer8": ".vw-ge-image[data-frame-id]",
     "interact": ".widget-output img",
+    "interactcb": ".widget-output img",
     "heatmap": ".bqplot image",
     "gridheatmap": ".bqplot rect",
     "imagegl": ".bqplot canvas",
@@ -517,22 +530,30 @@ def report(results: dict, approaches: list[str], args: argparse.Namespace, secon
         print(f"| {kind} | " + " | ".join(cells) + " |")
     ours_kinds = [k for k in approaches if k.startswith("gridexplorer")]
     print("\n## GridExplorer against the baselines, same run\n")
-    print("| grid | variant | ms | best bqplot | ratio (≤ 0.6) | interact | speed-up (≥ 5×) |")
-    print("|---|---|---|---|---|---|---|")
+    print(
+        "| grid | variant | ms | best bqplot | ratio (≤ 0.6) | interact | speed-up (≥ 5×) "
+        "| interact + colour bar | speed-up |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+
+    def text(value: float | None, fmt: str) -> str:
+        return "—" if value is None else format(value, fmt)
+
     for n in sizes:
         bq = [results[(k, n)]["median_ms"] for k in BQPLOT if (k, n) in results]
         best = min(bq) if bq else None
         mpl = results.get(("interact", n), {}).get("median_ms")
+        mpl_cb = results.get(("interactcb", n), {}).get("median_ms")
         for kind in ours_kinds:
             ours = results.get((kind, n), {}).get("median_ms")
             if ours is None:
                 continue
-            ratio = f"{ours / best:.2f}" if best else "—"
+            ratio = best and ours / best
             speedup = f"{mpl / ours:.1f}×" if mpl else "—"
-            best_text = f"{best:.0f}" if best else "—"
-            mpl_text = f"{mpl:.0f}" if mpl else "—"
+            speedup_cb = f"{mpl_cb / ours:.1f}×" if mpl_cb else "—"
             print(
-                f"| {n}² | {kind} | {ours:.0f} | {best_text} | {ratio} | {mpl_text} | {speedup} |"
+                f"| {n}² | {kind} | {ours:.0f} | {text(best, '.0f')} | {text(ratio, '.2f')} "
+                f"| {text(mpl, '.0f')} | {speedup} | {text(mpl_cb, '.0f')} | {speedup_cb} |"
             )
     print("\n## GridExplorer: hops (median ms)\n")
     print("| grid | variant | " + " | ".join(HOPS) + " |")

@@ -1,7 +1,9 @@
 // GridExplorer: a live heatmap of f(x, y, *params) on a canvas, with its own sliders.
 // Slider input → one custom message {type: "request", vid, seq, ...} (at most one in flight,
 // newer values coalesced) → Python answers with one state update carrying the frame
-// (binary buffer) and a _status naming the request it answers → pixels.
+// (binary buffer) and a _status naming the request it answers → pixels. Each view also
+// tells Python its plot's size in device pixels ({type: "view", vid, pixels}; null when it
+// closes): finer grids are sent sampled to the largest open view.
 // With editable_formula on, a text box sends {formula: text} through the same flow; Python
 // parses it and answers with the new picture, or an error whose column we mark.
 import css from "./grid_explorer.css";
@@ -29,6 +31,8 @@ import {
 import { formatMs, formatValue } from "./lib/grid_ticks.js";
 
 const REPLY_TIMEOUT_MS = 10000;
+// Without a kernel (an embedded page) no sharper frame comes: Save PNG uses what it has.
+const SHARP_FRAME_TIMEOUT_MS = 2000;
 let views = 0;
 
 function element(tag, props = {}, children = []) {
@@ -150,6 +154,16 @@ function render({ model, el }) {
     timer = setTimeout(() => flow.reset(), REPLY_TIMEOUT_MS);
   });
   const request = (values) => flow.request(values);
+  // Python sends a grid finer than our plot's device pixels as a sample of that size.
+  const sendPixels = (pixels) => {
+    try {
+      model.send({ type: "view", vid, pixels });
+    } catch (err) {
+      // No kernel (a static export): the frame already in the state is all there is.
+    }
+  };
+  const plotPixels = (scale) => [Math.round(layout.plot.width * scale), Math.round(layout.plot.height * scale)];
+  sendPixels(plotPixels(dpr));
 
   // -- controls ------------------------------------------------------------------------
   const names = model.get("_axis_names");
@@ -260,6 +274,7 @@ function render({ model, el }) {
   let chromeKey = "";
   let theme = themeOf(el);
   let drawn = 0;
+  let onDrawn = null;
 
   function chromeState() {
     const meta = frame.meta;
@@ -318,6 +333,29 @@ function render({ model, el }) {
     image.dataset.frameId = String(meta.id);
     image.setAttribute("aria-label", `heatmap of f over ${meta.nx} × ${meta.ny} grid`);
     root.dataset.drawn = String(drawn);
+    onDrawn?.();
+  }
+
+  // Resolves once a frame has at least `pixels` columns and rows (or all the grid has), or
+  // after `timeoutMs` with whatever is drawn.
+  function sharpFrame(pixels, timeoutMs) {
+    const sharp = () => {
+      const { nx, ny } = frame.meta;
+      const { sx, sy } = sentShape(frame.meta);
+      return sx >= Math.min(nx, pixels[0]) && sy >= Math.min(ny, pixels[1]);
+    };
+    if (!frame || sharp()) return Promise.resolve();
+    sendPixels(pixels);
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timeout);
+        onDrawn = null;
+        sendPixels(plotPixels(dpr));
+        resolve();
+      };
+      const timeout = setTimeout(finish, timeoutMs);
+      onDrawn = () => sharp() && finish();
+    });
   }
 
   function showStatus() {
@@ -388,8 +426,13 @@ function render({ model, el }) {
     if (frame) paint();
   };
 
-  save.addEventListener("click", () => {
+  // The PNG is drawn at twice the figure's size; a grid finer than this view's pixels is
+  // fetched at that size first.
+  save.addEventListener("click", async () => {
     const scale = 2;
+    save.disabled = true;
+    await sharpFrame(plotPixels(Math.max(scale, dpr)), SHARP_FRAME_TIMEOUT_MS);
+    save.disabled = false;
     const out = element("canvas");
     out.width = layout.width * scale;
     out.height = layout.height * scale;
@@ -440,6 +483,7 @@ function render({ model, el }) {
 
   return () => {
     window.removeEventListener("keydown", stepSlider, true);
+    sendPixels(null);
     clearTimeout(timer);
     themeWatcher.disconnect();
     for (const [name, handler] of events) model.off(name, handler);

@@ -6,6 +6,7 @@ what the frontend would receive is read from the synced traits.
 
 from __future__ import annotations
 
+import base64
 import logging
 
 import jax.numpy as jnp
@@ -248,6 +249,66 @@ def test_grids_finer_than_a_display_are_sent_as_a_sample():
     )
 
 
+def view(w: GridExplorer, vid: str, pixels: list[int] | None) -> None:
+    w._on_browser_msg(w, {"type": "view", "vid": vid, "pixels": pixels}, [])
+
+
+def test_frames_are_sampled_to_the_largest_open_view():
+    w = make(resolution=1024)
+    frames = w.stats["frames"]
+    view(w, "dpr1", [416, 362])
+    meta = w._frame_meta
+    assert (meta["nx"], meta["sx"], meta["sy"]) == (1024, 416, 362)
+    assert len(w._frame) == w.stats["bytes"] == 416 * 362
+    assert w.stats["frames"] == frames + 1 and w.stats["compiles"] == 1
+    sample = w.grid[np.ix_(sample_indices(1024, 416), sample_indices(1024, 362))]
+    span = meta["vmax"] - meta["vmin"]
+    np.testing.assert_allclose(decode_grid(meta, w._frame, w._mask), sample, atol=span / 256)
+    # A second, sharper view raises the sample for both; a larger one is capped.
+    view(w, "dpr2", [832, 724])
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (832, 724)
+    view(w, "dpr3", [1248, 1086])
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == MAX_FRAME_SHAPE
+    frames = w.stats["frames"]
+    view(w, "dpr3", None)
+    assert w.stats["frames"] == frames  # the dpr-2 view still needs the same sample
+    view(w, "dpr2", None)
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (416, 362)
+    request(w, 1, vid="dpr1", params={"a": 2.0})
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (416, 362)
+    assert w._status["seq"] == 1 and w.params == {"a": 2.0}
+    # The last view gone, frames go back to the largest a display may need.
+    view(w, "dpr1", None)
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == MAX_FRAME_SHAPE
+
+
+def test_a_view_message_leaves_grids_it_can_show_whole_alone():
+    w = make(resolution=300)
+    view(w, "v", [416, 362])
+    assert w.stats["frames"] == 1
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (300, 300)
+    w.resolution = 400
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (400, 362)
+    view(w, "v", None)
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (400, 400)
+
+
+def test_an_exported_page_gets_the_sharpest_sample():
+    from vmapwidget.export import _widget_payload
+
+    w = make(resolution=1024)
+    view(w, "dpr1", [416, 362])
+    payload = _widget_payload(w)
+    meta = payload["state"]["_frame_meta"]
+    assert (meta["nx"], meta["sx"], meta["sy"]) == (1024, *MAX_FRAME_SHAPE)
+    assert meta["id"] == w._frame_meta["id"] and meta["x_range"] == w._frame_meta["x_range"]
+    data = base64.b64decode(payload["buffers"]["_frame"])
+    sample = w.grid[np.ix_(*(sample_indices(1024, n) for n in MAX_FRAME_SHAPE))]
+    span = meta["vmax"] - meta["vmin"]
+    np.testing.assert_allclose(decode_grid(meta, data, b""), sample, atol=span / 256)
+    assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (416, 362)  # the live views' own
+
+
 def test_sample_indices_spread_evenly_and_keep_small_grids_whole():
     assert sample_indices(5, 8).tolist() == [0, 1, 2, 3, 4]
     assert sample_indices(4, 2).tolist() == [1, 3]
@@ -280,6 +341,15 @@ def test_a_sampled_frame_counts_nonfinite_cells_of_the_whole_grid():
         {"type": "request", "vid": "v", "seq": -1},
         {"type": "request", "vid": "v", "seq": True},
         {"type": "request", "vid": "v", "seq": 1.5},
+        {"type": "view", "vid": "v"},
+        {"type": "view", "vid": "", "pixels": [100, 100]},
+        {"type": "view", "vid": "v", "pixels": [100]},
+        {"type": "view", "vid": "v", "pixels": [100, 0]},
+        {"type": "view", "vid": "v", "pixels": [100, 1e9]},
+        {"type": "view", "vid": "v", "pixels": [100.5, 100]},
+        {"type": "view", "vid": "v", "pixels": [True, 100]},
+        {"type": "view", "vid": "v", "pixels": "416x362"},
+        {"type": "view", "vid": "v", "pixels": [416, 362], "evil": 1},
     ],
 )
 def test_malformed_messages_are_logged_and_ignored(content, caplog):

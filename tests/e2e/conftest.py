@@ -134,8 +134,11 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A new context and page per test; artifacts are saved when the test fails."""
-    context = browser.new_context(viewport=VIEWPORT)
+    """A new context and page per test; artifacts are saved when the test fails.
+
+    Parametrize it indirectly with a number for another devicePixelRatio than 1."""
+    scale = getattr(request, "param", 1)
+    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=scale)
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     page = context.new_page()
     watch_page(page)

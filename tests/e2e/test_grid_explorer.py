@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
+from PIL import Image
 from playwright.sync_api import Locator, Page, expect
+
+from vmapwidget.widgets.grid_explorer import MAX_FRAME_SHAPE
 
 from .notebook_ui import (
     ARTIFACTS,
+    PANEL_JS,
     PIXELS_JS,
     assert_no_widget_errors,
     execute_in_kernel,
@@ -44,6 +49,28 @@ def save(root: Locator, name: str) -> None:
     path = ARTIFACTS / "screenshots" / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     root.screenshot(path=str(path))
+
+
+def save_png(page: Page, root: Locator, name: str) -> np.ndarray:
+    """Click Save PNG; the saved picture as an RGB array."""
+    with page.expect_download() as download:
+        root.get_by_role("button", name="Save PNG").click()
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    download.value.save_as(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    return np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+
+def heatmap_of(png: np.ndarray, root: Locator, scale: int = 2) -> np.ndarray:
+    """The heatmap's pixels in a PNG saved at ``scale`` times the figure's size."""
+    x, y, width, height = root.locator(".vw-ge-image").evaluate(
+        "(c) => [c.style.left, c.style.top, c.style.width, c.style.height].map(parseFloat)"
+    )
+    return png[
+        round(y * scale) : round((y + height) * scale),
+        round(x * scale) : round((x + width) * scale),
+    ]
 
 
 @pytest.fixture
@@ -118,20 +145,28 @@ def test_python_changes_and_resolution_redraw(notebook: Page) -> None:
     assert root.locator(".vw-ge-image").evaluate("(c) => c.width") == 96
 
 
+@pytest.mark.parametrize("page", [1, 2], indirect=True, ids=["dpr1", "dpr2"])
 def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(notebook: Page) -> None:
     page, root = notebook, widget(notebook, 0)
+    # What the view told Python: its plot in device pixels.
+    dpr = page.evaluate("window.devicePixelRatio")
+    plot = root.locator(".vw-ge-image").bounding_box()
+    assert plot is not None
+    pixels = [round(plot["width"] * dpr), round(plot["height"] * dpr)]
+    assert pixels == [416 * dpr, 362 * dpr]
+    assert pixels in kernel_json(page, "list(map(list, w._view_pixels.values()))")
     frame = drawn_frame(root)
     execute_in_kernel(page, "w.resolution = 1024")
     expect(root.locator(".vw-ge-image")).to_have_attribute("data-frame-id", str(frame + 1))
     expect(root.locator(".vw-ge-status")).to_contain_text("1024 × 1024")
     meta = kernel_json(page, "{**w._frame_meta, 'bytes': w.stats['bytes']}")
-    assert (meta["nx"], meta["sx"], meta["sy"]) == (1024, 832, 724)
-    assert meta["bytes"] == 832 * 724
+    assert [meta["nx"], meta["sx"], meta["sy"]] == [1024, *pixels]
+    assert meta["bytes"] == pixels[0] * pixels[1]
     image = root.locator(".vw-ge-image")
     image.scroll_into_view_if_needed()
     box = image.bounding_box()
     assert box is not None
-    assert image.evaluate("(c) => c.width") == round(box["width"])
+    assert image.evaluate("(c) => c.width") == round(box["width"] * dpr)
     span = meta["vmax"] - meta["vmin"]
     for fx, fy in [(0.13, 0.21), (0.52, 0.77), (0.9, 0.4)]:
         x, y, f = hover_tooltip(page, root, fx, fy)
@@ -143,6 +178,27 @@ def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(notebook: P
             f"round(({y} - w.y_range[0]) / (w.y_range[1] - w.y_range[0]) * 1023))",
         )
         assert abs(f - cell[2]) <= span / 512 + 1e-3 * span, (x, y, f, cell)
+    # Save PNG draws at twice the figure's size, from a sample fetched at that size: its
+    # columns come in identical pairs only if a 1× sample was merely scaled up.
+    heatmap = heatmap_of(save_png(page, root, f"grid_explorer-1024-dpr{dpr}"), root)
+    assert heatmap.shape[:2] == (2 * 362, 2 * 416)
+    pairs_differ = np.any(heatmap[:, 0::2] != heatmap[:, 1::2], axis=(0, 2))
+    assert pairs_differ.mean() > 0.5, pairs_differ.mean()
+    sent = "[w._frame_meta['sx'], w._frame_meta['sy']]"
+    for _ in range(20):
+        if kernel_json(page, sent) == pixels:
+            break
+        page.wait_for_timeout(100)
+    assert kernel_json(page, sent) == pixels
+    # A view that closes says so: with none left, frames go back to the largest sample.
+    page.evaluate(f"() => ({PANEL_JS})().content.widgets[1].model.sharedModel.setOutputs([])")
+    expect(page.locator(".vw-grid-explorer")).to_have_count(1)
+    closed = "[len(w._view_pixels), w._frame_meta['sx'], w._frame_meta['sy']]"
+    for _ in range(20):
+        if kernel_json(page, closed)[0] == 0:
+            break
+        page.wait_for_timeout(100)
+    assert kernel_json(page, closed) == [0, *MAX_FRAME_SHAPE]
 
 
 def test_error_shows_a_message_and_recovers(notebook: Page) -> None:

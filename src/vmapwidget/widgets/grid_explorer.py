@@ -7,6 +7,10 @@ with one state update that carries the traits, the binary frame (see
 :mod:`vmapwidget.widgets.grid_frames`) and a ``status`` naming the request it answers. The
 frontend keeps at most one request in flight and coalesces newer values (latest wins).
 
+Each view also says how many device pixels its plot has (``{"type": "view", "vid",
+"pixels": [w, h]}`` when it opens, ``"pixels": null`` when it closes): a grid finer than
+that is sent as a sample the size of the largest open view, at most ``MAX_FRAME_SHAPE``.
+
 f may also be a formula such as ``"sin(a*x) * y"`` (see :mod:`vmapwidget.formula`). With
 ``editable_formula=True`` the frontend shows a text box, and a request may carry
 ``"formula": text``: Python parses it (never ``eval``), compiles it once and draws it; a bad
@@ -73,8 +77,10 @@ AUTO_UINT8_CELLS = 512 * 512
 """Above this many cells the "auto" encoding sends uint8 (see benchmarks/README.md)."""
 MAX_FRAME_SHAPE = (832, 724)
 """Most columns × rows of the grid sent per frame: twice the plot's 416 × 362 CSS pixels
-(``figureLayout`` in js/lib/grid_draw.js), all that a display with devicePixelRatio 2 or the
-2× "Save PNG" can show. Finer grids are sampled to it (see grid_frames); ``w.grid`` is whole."""
+(``figureLayout`` in js/lib/grid_draw.js), all that a display with devicePixelRatio 2 can
+show. Finer grids are sampled to the largest open view's plot, in device pixels, or to this
+before any view has said its size (see grid_frames); ``w.grid`` is whole."""
+VIEW_FIELDS = frozenset({"type", "vid", "pixels"})
 
 
 class InvalidGridValue(traitlets.TraitError, ValueError):
@@ -213,6 +219,7 @@ class GridExplorer(GuardedWidget):
         self._retired_compiles = 0
         self._proposed: tuple[GridKernel, dict[str, Any]] | None = None
         self._last_seq: OrderedDict[str, int] = OrderedDict()
+        self._view_pixels: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._replies = 0
         self._frames = 0
         self._stats: dict[str, Any] = {}
@@ -377,14 +384,18 @@ class GridExplorer(GuardedWidget):
     # -- messages from the browser -----------------------------------------------------------
 
     def _on_browser_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        """Handle ``{"type": "request", "vid": str, "seq": int, <partial state>}``."""
-        if not isinstance(content, dict) or content.get("type") != "request":
+        """Handle ``{"type": "request", "vid": str, "seq": int, <partial state>}`` and
+        ``{"type": "view", "vid": str, "pixels": [w, h] or None}``."""
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "view":
+            self._on_view(content)
+            return
+        if kind != "request":
             logger.warning("GridExplorer ignored a malformed message: %.200r", content)
             return
         vid, seq = content.get("vid"), content.get("seq")
         if (
-            not isinstance(vid, str)
-            or not 0 < len(vid) <= MAX_ID_LENGTH
+            not _valid_vid(vid)
             or isinstance(seq, bool)
             or not isinstance(seq, int)
             or not 0 <= seq <= MAX_SEQ
@@ -418,6 +429,47 @@ class GridExplorer(GuardedWidget):
             self._show(state, vid, seq, kernel, formula=content.get("formula", self.formula))
         except GridFunctionError:
             return
+
+    def _on_view(self, content: dict[str, Any]) -> None:
+        """Remember (or forget) a view's plot size in device pixels; resend the picture if
+        that changes the sample a finer grid is sent as."""
+        vid, pixels = content.get("vid"), content.get("pixels")
+        if not _valid_vid(vid) or set(content) != VIEW_FIELDS or not _valid_pixels(pixels):
+            logger.warning("GridExplorer ignored a malformed view message: %.200r", content)
+            return
+        if pixels is None:
+            self._view_pixels.pop(vid, None)
+        else:
+            self._view_pixels[vid] = (pixels[0], pixels[1])
+            self._view_pixels.move_to_end(vid)
+            while len(self._view_pixels) > MAX_VIEWS:
+                self._view_pixels.popitem(last=False)
+        meta = self._frame_meta
+        width, height = self._frame_shape()
+        if (meta["sx"], meta["sy"]) != (min(meta["nx"], width), min(meta["ny"], height)):
+            try:
+                self._show(self._good, None, None)
+            except GridFunctionError:
+                return
+
+    def _export_state(self) -> dict[str, Any]:
+        """The synced state with the frame as sharp as any display needs (for
+        :func:`vmapwidget.export_html`: an exported page cannot ask for another sample)."""
+        state = self.get_state()
+        meta, data, mask = encode_grid(
+            self._grid, state["_frame_meta"]["encoding"], MAX_FRAME_SHAPE
+        )
+        old = state["_frame_meta"]
+        meta.update(id=old["id"], x_range=old["x_range"], y_range=old["y_range"])
+        return {**state, "_frame": data, "_mask": mask, "_frame_meta": meta}
+
+    def _frame_shape(self) -> tuple[int, int]:
+        """The most columns × rows a frame needs: the largest open view's plot."""
+        if not self._view_pixels:
+            return MAX_FRAME_SHAPE
+        width = max(w for w, _ in self._view_pixels.values())
+        height = max(h for _, h in self._view_pixels.values())
+        return min(width, MAX_FRAME_SHAPE[0]), min(height, MAX_FRAME_SHAPE[1])
 
     def _remember(self, vid: str, seq: int) -> None:
         self._last_seq[vid] = seq
@@ -466,7 +518,7 @@ class GridExplorer(GuardedWidget):
         start = time.perf_counter()
         if encoding == "auto":
             encoding = "uint8" if result.values.size > AUTO_UINT8_CELLS else "uint16"
-        meta, data, mask = encode_grid(result.values, encoding, MAX_FRAME_SHAPE)
+        meta, data, mask = encode_grid(result.values, encoding, self._frame_shape())
         encode_ms = (time.perf_counter() - start) * 1e3
         self._frames += 1
         meta.update(id=self._frames, x_range=state.x_range, y_range=state.y_range)
@@ -538,6 +590,19 @@ class GridExplorer(GuardedWidget):
         self._apply_traits(
             state, **frame, **extra, error="", _status=self._status_for(vid, seq, "")
         )
+
+
+def _valid_vid(vid: Any) -> bool:
+    return isinstance(vid, str) and 0 < len(vid) <= MAX_ID_LENGTH
+
+
+def _valid_pixels(pixels: Any) -> bool:
+    """None, or [width, height]: whole numbers from 1 to 65536."""
+    return pixels is None or (
+        isinstance(pixels, list)
+        and len(pixels) == 2
+        and all(isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= 65536 for p in pixels)
+    )
 
 
 def _widen(limits: tuple[float, float], bounds: tuple[float, float]) -> tuple[float, float]:
