@@ -47,3 +47,15 @@ PYTHONPATH="$PWD/src" .venv-min/bin/python -m pytest -q -m "not e2e" \
 
 echo "== Python tests, then browser tests against servers running from .venv-wheel (pytest)"
 .venv/bin/python -m pytest "$@"
+
+echo "== lower bounds of the front ends: the browser tests again, servers and kernels from .venv-front-min"
+if [[ $# -gt 0 ]]; then
+  echo "(skipped: pytest arguments were given)"
+  exit 0
+fi
+[[ -x .venv-front-min/bin/python ]] || python3 -m venv .venv-front-min
+.venv-front-min/bin/python -m pip install -q dist/vmapwidget-*.whl -r .ci/frontend-lower-bounds.txt 2>&1 \
+  | { grep -v "is ignored: it is neither a file" || true; }
+.venv-front-min/bin/python -m pip install -q --force-reinstall --no-deps dist/vmapwidget-*.whl
+VMAPWIDGET_E2E_PYTHON="$PWD/.venv-front-min/bin/python" VMAPWIDGET_E2E_PINS=.ci/frontend-lower-bounds.txt \
+  .venv/bin/python -m pytest -q tests/e2e

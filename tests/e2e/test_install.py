@@ -33,3 +33,25 @@ def test_kernel_runs_the_installed_wheel_without_node(page: Page, jupyter_server
     assert "site-packages" in module_file
     assert Path(prefix).resolve() == Path(WHEEL_PYTHON).parent.parent.resolve()
     assert (Path(module_file).parent / "static" / "plan_view.js").is_file()
+
+
+PINS = os.environ.get("VMAPWIDGET_E2E_PINS")
+
+
+@pytest.mark.skipif(not PINS, reason="VMAPWIDGET_E2E_PINS is not set")
+def test_servers_and_kernels_run_the_pinned_versions(page: Page, jupyter_server: Server):
+    """The lower-bounds run really runs the oldest front ends and widget libraries."""
+    pins = dict(
+        line.split("==")
+        for line in Path(PINS).read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    open_notebook(page, jupyter_server, "examples/plan_view.ipynb")
+    probe = (
+        "from importlib.metadata import version\n"
+        f"print(' '.join(version(name) for name in {list(pins)!r}))\n"
+    )
+    assert execute_in_kernel(page, probe).split() == list(pins.values())
+    assert page.evaluate("window.jupyterapp.version").startswith(
+        pins["jupyterlab"] if jupyter_server.kind == "lab" else pins["notebook"]
+    )
