@@ -431,7 +431,7 @@ function render({ model, el }) {
   save.addEventListener("click", async () => {
     const scale = 2;
     save.disabled = true;
-    await sharpFrame(plotPixels(Math.max(scale, dpr)), SHARP_FRAME_TIMEOUT_MS);
+    await sharpFrame(plotPixels(scale), SHARP_FRAME_TIMEOUT_MS);
     save.disabled = false;
     const out = element("canvas");
     out.width = layout.width * scale;

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+
 import jax.numpy as jnp
 import pytest
 from ipywidgets.embed import dependency_state, embed_data
 
 from vmapwidget import AxisExplorer, GridExplorer, PlanView
+from vmapwidget.widgets.grid_explorer import MAX_FRAME_SHAPE
 
 WIDGETS = {
     "PlanView": lambda: PlanView(lambda x: x * 2, jnp.ones((3, 2))),
@@ -32,3 +35,17 @@ def test_embedded_state_is_whole(name, drop_defaults):
 
 def _buffer_paths(entry: dict) -> list[list]:
     return [buffer["path"] for buffer in entry.get("buffers", [])]
+
+
+def test_embedded_grid_explorer_carries_the_sharpest_sample():
+    widget = GridExplorer("sin(a * x) * y", resolution=1024, a=(0.1, 3.0))
+    widget._on_browser_msg(widget, {"type": "view", "vid": "v", "pixels": [416, 362]}, [])
+    assert (widget._frame_meta["sx"], widget._frame_meta["sy"]) == (416, 362)
+    entry = embed_data(views=[widget])["manager_state"]["state"][widget.model_id]
+    meta = entry["state"]["_frame_meta"]
+    assert (meta["nx"], meta["sx"], meta["sy"]) == (1024, *MAX_FRAME_SHAPE)
+    assert meta["id"] == widget._frame_meta["id"]
+    sizes = {
+        buffer["path"][0]: len(base64.b64decode(buffer["data"])) for buffer in entry["buffers"]
+    }
+    assert sizes["_frame"] == MAX_FRAME_SHAPE[0] * MAX_FRAME_SHAPE[1]

@@ -108,9 +108,7 @@ body {{ font-family: system-ui, sans-serif; margin: 24px; background: #fff; colo
 def _widget_payload(widget: anywidget.AnyWidget) -> dict[str, Any]:
     if not isinstance(widget, anywidget.AnyWidget):
         raise TypeError(f"export_html takes anywidget widgets, got {type(widget).__name__}")
-    # A widget may offer a state fitter for a page that will never talk to a kernel.
-    export_state = getattr(widget, "_export_state", None)
-    state = export_state() if callable(export_state) else widget.get_state()
+    state = widget.get_state()
     buffers = {
         key: base64.b64encode(bytes(value)).decode("ascii")
         for key, value in state.items()

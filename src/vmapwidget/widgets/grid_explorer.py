@@ -452,16 +452,21 @@ class GridExplorer(GuardedWidget):
             except GridFunctionError:
                 return
 
-    def _export_state(self) -> dict[str, Any]:
-        """The synced state with the frame as sharp as any display needs (for
-        :func:`vmapwidget.export_html`: an exported page cannot ask for another sample)."""
-        state = self.get_state()
-        meta, data, mask = encode_grid(
-            self._grid, state["_frame_meta"]["encoding"], MAX_FRAME_SHAPE
-        )
-        old = state["_frame_meta"]
-        meta.update(id=old["id"], x_range=old["x_range"], y_range=old["y_range"])
-        return {**state, "_frame": data, "_mask": mask, "_frame_meta": meta}
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        """The synced state; the whole state (what ``ipywidgets.embed``,
+        :func:`vmapwidget.export_html` and a reloaded page get) carries the frame sampled as
+        finely as any display needs, since a saved page cannot ask for another sample."""
+        state = super().get_state(key=key, drop_defaults=drop_defaults)
+        meta = self._frame_meta
+        width, height = MAX_FRAME_SHAPE
+        if key is None and (meta["sx"], meta["sy"]) != (
+            min(meta["nx"], width),
+            min(meta["ny"], height),
+        ):
+            sharp, data, mask = encode_grid(self._grid, meta["encoding"], MAX_FRAME_SHAPE)
+            sharp.update(id=meta["id"], x_range=meta["x_range"], y_range=meta["y_range"])
+            state.update(_frame=data, _mask=mask, _frame_meta=sharp)
+        return state
 
     def _frame_shape(self) -> tuple[int, int]:
         """The most columns × rows a frame needs: the largest open view's plot."""
