@@ -256,6 +256,8 @@ def view(w: GridExplorer, vid: str, pixels: list[int] | None) -> None:
 def test_frames_are_sampled_to_the_largest_open_view():
     w = make(resolution=1024)
     frames = w.stats["frames"]
+    evaluate, evaluations = w.kernel.evaluate, []
+    w.kernel.evaluate = lambda *args: evaluations.append(args) or evaluate(*args)
     view(w, "dpr1", [416, 362])
     meta = w._frame_meta
     assert (meta["nx"], meta["sx"], meta["sy"]) == (1024, 416, 362)
@@ -274,8 +276,10 @@ def test_frames_are_sampled_to_the_largest_open_view():
     assert w.stats["frames"] == frames  # the dpr-2 view still needs the same sample
     view(w, "dpr2", None)
     assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (416, 362)
+    assert evaluations == []  # a new sample of the grid drawn, not a new evaluation
     request(w, 1, vid="dpr1", params={"a": 2.0})
     assert (w._frame_meta["sx"], w._frame_meta["sy"]) == (416, 362)
+    assert len(evaluations) == 1
     assert w._status["seq"] == 1 and w.params == {"a": 2.0}
     # The last view gone, frames go back to the largest a display may need.
     view(w, "dpr1", None)

@@ -444,25 +444,19 @@ class GridExplorer(GuardedWidget):
             self._view_pixels.move_to_end(vid)
             while len(self._view_pixels) > MAX_VIEWS:
                 self._view_pixels.popitem(last=False)
-        meta = self._frame_meta
-        width, height = self._frame_shape()
-        if (meta["sx"], meta["sy"]) != (min(meta["nx"], width), min(meta["ny"], height)):
-            try:
-                self._show(self._good, None, None)
-            except GridFunctionError:
-                return
+        if not self._sent_as(self._frame_shape()):
+            frame = self._encode_frame(self._good, self.encoding)
+            self._apply_traits(
+                self._good, **frame, _status=self._status_for(None, None, self.error)
+            )
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
         """The synced state; the whole state (what ``ipywidgets.embed``,
         :func:`vmapwidget.export_html` and a reloaded page get) carries the frame sampled as
         finely as any display needs, since a saved page cannot ask for another sample."""
         state = super().get_state(key=key, drop_defaults=drop_defaults)
-        meta = self._frame_meta
-        width, height = MAX_FRAME_SHAPE
-        if key is None and (meta["sx"], meta["sy"]) != (
-            min(meta["nx"], width),
-            min(meta["ny"], height),
-        ):
+        if key is None and not self._sent_as(MAX_FRAME_SHAPE):
+            meta = self._frame_meta
             sharp, data, mask = encode_grid(self._grid, meta["encoding"], MAX_FRAME_SHAPE)
             sharp.update(id=meta["id"], x_range=meta["x_range"], y_range=meta["y_range"])
             state.update(_frame=data, _mask=mask, _frame_meta=sharp)
@@ -520,24 +514,33 @@ class GridExplorer(GuardedWidget):
         traits. Raises GridFunctionError."""
         kernel = kernel or self.kernel
         result = kernel.evaluate(state.x_range, state.y_range, state.resolution, state.params)
-        start = time.perf_counter()
-        if encoding == "auto":
-            encoding = "uint8" if result.values.size > AUTO_UINT8_CELLS else "uint16"
-        meta, data, mask = encode_grid(result.values, encoding, self._frame_shape())
-        encode_ms = (time.perf_counter() - start) * 1e3
-        self._frames += 1
-        meta.update(id=self._frames, x_range=state.x_range, y_range=state.y_range)
         values = result.values
         values.setflags(write=False)
         self._grid = values
         self._stats = {
             "kernel_ms": result.kernel_ms,
             "compile_ms": kernel.last_compile_ms,
-            "encode_ms": encode_ms,
-            "bytes": len(data) + len(mask),
             "nonfinite": result.nonfinite,
         }
+        return self._encode_frame(state, encoding)
+
+    def _encode_frame(self, state: GridState, encoding: str) -> dict[str, Any]:
+        """The frame traits of ``w.grid`` (evaluated for ``state``), sampled for the open
+        views; a new frame id."""
+        start = time.perf_counter()
+        if encoding == "auto":
+            encoding = "uint8" if self._grid.size > AUTO_UINT8_CELLS else "uint16"
+        meta, data, mask = encode_grid(self._grid, encoding, self._frame_shape())
+        self._frames += 1
+        meta.update(id=self._frames, x_range=state.x_range, y_range=state.y_range)
+        self._stats["encode_ms"] = (time.perf_counter() - start) * 1e3
+        self._stats["bytes"] = len(data) + len(mask)
         return {"_frame": data, "_mask": mask, "_frame_meta": meta}
+
+    def _sent_as(self, shape: tuple[int, int]) -> bool:
+        """Whether the current frame is the grid sampled to at most ``shape``."""
+        meta = self._frame_meta
+        return (meta["sx"], meta["sy"]) == (min(meta["nx"], shape[0]), min(meta["ny"], shape[1]))
 
     def _status_for(
         self, vid: str | None, seq: int | None, error: str, **extra: Any
