@@ -56,6 +56,8 @@ from typing import Any, NoReturn
 import jax
 import jax.numpy as jnp
 
+from vmapwidget.errors import VmapWidgetError
+
 __all__ = [
     "ALLOWED_FUNCTIONS",
     "CONSTANTS",
@@ -207,7 +209,7 @@ Evaluator = Callable[[tuple[Any, ...]], Any]
 """A compiled sub-expression: argument values (in ``names`` order) -> its value."""
 
 
-class FormulaError(ValueError):
+class FormulaError(VmapWidgetError):
     """A formula is not accepted; ``str(error)`` ends with ``at column N``.
 
     Attributes: ``message`` (the problem, without the position), ``column`` (1-based index

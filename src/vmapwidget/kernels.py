@@ -27,6 +27,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from vmapwidget.errors import GridFunctionError
+
 __all__ = [
     "MAX_RESOLUTION",
     "GridFunctionError",
@@ -42,10 +44,6 @@ MAX_RESOLUTION = 2048
 
 MAX_ABS_COORDINATE = 1e15
 """Largest magnitude of a range end; beyond it float32 steps lose all meaning."""
-
-
-class GridFunctionError(ValueError):
-    """The user's function cannot be evaluated on a grid (it raised, or is not pointwise)."""
 
 
 @dataclass(frozen=True)
