@@ -20,9 +20,11 @@ _HOMES = {
     "GridResult": "vmapwidget.kernels",
     "InputLeaf": "vmapwidget.axis_model",
     "InvalidGridValue": "vmapwidget.widgets",
+    "InvalidWidgetValue": "vmapwidget.widgets",
     "OutputLeaf": "vmapwidget.axis_model",
     "PlanView": "vmapwidget.widgets",
     "VmapPlan": "vmapwidget.axis_model",
+    "VmapWidgetError": "vmapwidget.errors",
     "describe_vmap": "vmapwidget.axis_model",
     "export_html": "vmapwidget.export",
     "parse_formula": "vmapwidget.formula",
@@ -37,9 +39,11 @@ __all__ = [
     "GridResult",
     "InputLeaf",
     "InvalidGridValue",
+    "InvalidWidgetValue",
     "OutputLeaf",
     "PlanView",
     "VmapPlan",
+    "VmapWidgetError",
     "__version__",
     "describe_vmap",
     "export_html",
@@ -51,7 +55,14 @@ if TYPE_CHECKING:
     from vmapwidget.export import export_html
     from vmapwidget.formula import FormulaError, parse_formula
     from vmapwidget.kernels import GridFunctionError, GridKernel, GridResult
-    from vmapwidget.widgets import AxisExplorer, GridExplorer, InvalidGridValue, PlanView
+    from vmapwidget.errors import VmapWidgetError
+    from vmapwidget.widgets import (
+        AxisExplorer,
+        GridExplorer,
+        InvalidGridValue,
+        InvalidWidgetValue,
+        PlanView,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -44,6 +44,7 @@ from vmapwidget.kernels import (
 )
 from vmapwidget.widgets._guard import GuardedWidget, short
 from vmapwidget.widgets._static import bundle
+from vmapwidget.widgets.errors import InvalidGridValue
 from vmapwidget.widgets.grid_frames import ENCODINGS, encode_grid
 from vmapwidget.widgets.grid_specs import (
     RESOLUTION_STEPS,
@@ -81,10 +82,6 @@ MAX_FRAME_SHAPE = (832, 724)
 show. Finer grids are sampled to the largest open view's plot, in device pixels, or to this
 before any view has said its size (see grid_frames); ``w.grid`` is whole."""
 VIEW_FIELDS = frozenset({"type", "vid", "pixels"})
-
-
-class InvalidGridValue(traitlets.TraitError, ValueError):
-    """A value set on a GridExplorer (from Python or the browser) is not acceptable."""
 
 
 @dataclass(frozen=True)
