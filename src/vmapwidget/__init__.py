@@ -52,10 +52,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     from vmapwidget.axis_model import InputLeaf, OutputLeaf, VmapPlan, describe_vmap
+    from vmapwidget.errors import VmapWidgetError
     from vmapwidget.export import export_html
     from vmapwidget.formula import FormulaError, parse_formula
     from vmapwidget.kernels import GridFunctionError, GridKernel, GridResult
-    from vmapwidget.errors import VmapWidgetError
     from vmapwidget.widgets import (
         AxisExplorer,
         GridExplorer,
