@@ -20,8 +20,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from vmapwidget.grid_frames import encode_grid
 from vmapwidget.kernels import GridKernel, grid_axis
-from vmapwidget.widgets.grid_frames import encode_grid
 
 SIZES = (64, 256, 512, 1024, 2048)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import warnings
 
 import jax.numpy as jnp
 import numpy as np
@@ -15,6 +16,14 @@ import pytest
 from tutorial_functions import numpy_wave as numpy_grid
 from tutorial_functions import wave
 
+from vmapwidget.grid_frames import (
+    QUANTA,
+    decode_grid,
+    encode_grid,
+    quantize,
+    sample_indices,
+)
+from vmapwidget.grid_specs import RESOLUTION_STEPS, param_specs
 from vmapwidget.kernels import MAX_RESOLUTION, GridFunctionError
 from vmapwidget.widgets.grid_explorer import (
     COLORMAPS,
@@ -22,14 +31,6 @@ from vmapwidget.widgets.grid_explorer import (
     GridExplorer,
     InvalidGridValue,
 )
-from vmapwidget.widgets.grid_frames import (
-    QUANTA,
-    decode_grid,
-    encode_grid,
-    quantize,
-    sample_indices,
-)
-from vmapwidget.widgets.grid_specs import RESOLUTION_STEPS, param_specs
 
 
 def make(**kwargs) -> GridExplorer:
@@ -256,8 +257,8 @@ def view(w: GridExplorer, vid: str, pixels: list[int] | None) -> None:
 def test_frames_are_sampled_to_the_largest_open_view():
     w = make(resolution=1024)
     frames = w.stats["frames"]
-    evaluate, evaluations = w.kernel.evaluate, []
-    w.kernel.evaluate = lambda *args: evaluations.append(args) or evaluate(*args)
+    evaluate, evaluations = w.kernel.run_tile, []
+    w.kernel.run_tile = lambda *args: evaluations.append(args) or evaluate(*args)
     view(w, "dpr1", [416, 362])
     meta = w._frame_meta
     assert (meta["nx"], meta["sx"], meta["sy"]) == (1024, 416, 362)
@@ -412,7 +413,7 @@ def test_runtime_failure_keeps_last_good_picture():
     def fail(*_args, **_kwargs):
         raise GridFunctionError("f failed on the grid: XlaRuntimeError: out of memory")
 
-    w.kernel.evaluate = fail
+    w.kernel.run_tile = fail
     request(w, 1, params={"a": 0.25})
     assert "out of memory" in w.error
     assert w.params == {"a": 0.5}
@@ -497,3 +498,27 @@ def test_bqplot_figure_mirrors_the_grid():
     assert heatmap.x[0] == 0.0 and heatmap.x[-1] == 1.0
     w.colormap = "magma"
     assert heatmap.scales["color"].scheme == "magma"
+
+
+def test_bqplot_mirror_puts_a_one_point_grid_where_the_kernel_does():
+    w = make(resolution=1, x=(0, 4), y=(-2, 0))
+    heatmap = w.figure.marks[0]
+    assert w.x.tolist() == [2.0] and w.y.tolist() == [-1.0]
+    # bqplot draws no one-point axis: two equal cells centred on the kernel's point
+    assert heatmap.x.mean() == 2.0 and heatmap.y.mean() == -1.0
+    assert (heatmap.color == w.grid[0, 0]).all()
+
+
+def test_bqplot_mirror_builds_without_warnings():
+    w = make(resolution=8)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure = w.figure
+    assert [str(c.message) for c in caught if issubclass(c.category, DeprecationWarning)] == []
+    assert [axis.side for axis in figure.axes] == ["bottom", "left", "right"]
+
+
+def test_x_y_and_axis_names_are_the_kernels_coordinates():
+    w = make(resolution=5, x=(0, 4))
+    np.testing.assert_array_equal(w.x, np.linspace(0, 4, 5, dtype=np.float32))
+    assert w.axis_names == ("x", "y") and w.y.shape == (5,)

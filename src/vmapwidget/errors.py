@@ -10,7 +10,24 @@ True
 
 from __future__ import annotations
 
-__all__ = ["GridFunctionError", "MemoryBudgetError", "VmapWidgetError"]
+from typing import Any
+
+__all__ = ["MAX_QUOTE", "GridFunctionError", "MemoryBudgetError", "VmapWidgetError", "short"]
+
+MAX_QUOTE = 200
+"""Longest text (or repr) of an untrusted value quoted in a log line or an error message."""
+
+
+def short(text: Any) -> str:
+    """``text`` (or its repr, if not a str) cut to MAX_QUOTE characters, noting the length.
+
+    >>> short("x" * 1000)[-14:]
+    '… (1000 chars)'
+    """
+    text = text if isinstance(text, str) else repr(text)
+    if len(text) <= MAX_QUOTE:
+        return text
+    return f"{text[:MAX_QUOTE]}… ({len(text)} chars)"
 
 
 class VmapWidgetError(ValueError):

@@ -17,6 +17,7 @@ never recompiles: there is one compilation per (grid shape, dtype), kept in a bo
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -27,20 +28,31 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from vmapwidget.errors import GridFunctionError
+from vmapwidget.errors import GridFunctionError, MemoryBudgetError
 
 __all__ = [
+    "DEFAULT_MEMORY_BUDGET",
     "MAX_RESOLUTION",
     "GridFunctionError",
     "GridKernel",
     "GridResult",
+    "MemoryBudgetError",
+    "check_memory_budget",
     "check_range",
     "check_resolution",
+    "format_bytes",
     "grid_axis",
+    "working_memory",
 ]
 
 MAX_RESOLUTION = 2048
 """Largest number of points along one grid axis (2048² float32 cells = 16 MiB)."""
+
+DEFAULT_MEMORY_BUDGET = 1 << 30
+"""Default working memory one evaluation of the grid may use: 1 GiB."""
+
+MIN_MEMORY_BUDGET = 1 << 20
+"""Smallest memory budget accepted: 1 MiB."""
 
 MAX_ABS_COORDINATE = 1e15
 """Largest magnitude of a range end; beyond it float32 steps lose all meaning."""
@@ -111,6 +123,70 @@ def grid_axis(bounds: Sequence[float], n: int, dtype: Any = np.float32) -> np.nd
     return np.linspace(lo, hi, n, dtype=dtype)
 
 
+def check_memory_budget(budget: Any) -> int:
+    """Validate a memory budget in bytes: an int of at least MIN_MEMORY_BUDGET."""
+    if isinstance(budget, (bool, np.bool_)) or not isinstance(budget, (int, np.integer)):
+        raise ValueError(f"memory_budget must be a number of bytes (an int), got {budget!r}")
+    if budget < MIN_MEMORY_BUDGET:
+        raise ValueError(
+            f"memory_budget must be at least {format_bytes(MIN_MEMORY_BUDGET)}, got {budget}"
+        )
+    return int(budget)
+
+
+def format_bytes(count: float) -> str:
+    """``1536`` → ``'1.5 KiB'``: a byte count for people."""
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if abs(count) < 1024 or unit == "GiB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.3g} {unit}"
+        count /= 1024
+    raise AssertionError("unreachable")
+
+
+def working_memory(executable: Any) -> int:
+    """Bytes a compiled kernel needs while it runs (arguments, output and temporaries), by
+    XLA's ``memory_analysis()``; 0 where the backend does not say."""
+    try:
+        stats = executable.memory_analysis()
+    except Exception:  # backends without the analysis
+        return 0
+    if stats is None:
+        return 0
+    return int(stats.temp_size_in_bytes + stats.output_size_in_bytes + stats.argument_size_in_bytes)
+
+
+def _tile_for(cells: int, nx: int, ny: int) -> tuple[int, int]:
+    """A tile of at most ``cells`` cells: whole y rows where they fit, a power of two of x
+    rows (or all of them); else a power of two of one row's y points."""
+    if cells >= nx * ny:
+        return nx, ny
+    if cells >= ny:
+        return min(nx, 1 << int(math.log2(cells // ny))), ny
+    return 1, min(ny, 1 << int(math.log2(cells)))
+
+
+def _pad(values: np.ndarray, size: int) -> np.ndarray:
+    """``values`` extended to ``size`` by repeating its last element."""
+    if len(values) == size:
+        return values
+    return np.concatenate([values, np.repeat(values[-1:], size - len(values))])
+
+
+class _CostMeter:
+    """Milliseconds per cell of the recent runs (an exponential moving average)."""
+
+    def __init__(self, weight: float = 0.3) -> None:
+        self.weight = weight
+        self.per_cell_ms: float | None = None
+
+    def add(self, run_ms: float, cells: int) -> None:
+        sample = run_ms / max(cells, 1)
+        previous = self.per_cell_ms
+        self.per_cell_ms = (
+            sample if previous is None else previous + self.weight * (sample - previous)
+        )
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -121,7 +197,10 @@ class GridKernel:
 
     ``param_names`` are the names of f's parameters after x and y, in order. Values are
     computed in ``dtype`` (float32 by default); integer and boolean results are converted to
-    it, complex results are refused.
+    it, complex results are refused. A grid whose evaluation would need more than
+    ``memory_budget`` bytes of working memory (XLA's estimate for the compiled kernel) is
+    evaluated in tiles that fit, each a call of one compiled tile shape with the last tile
+    padded, so memory stays bounded at any resolution; one call when it fits.
     """
 
     def __init__(
@@ -130,16 +209,21 @@ class GridKernel:
         param_names: Sequence[str] = (),
         *,
         dtype: Any = np.float32,
-        cache_size: int = 8,
+        cache_size: int = 16,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
     ) -> None:
         self.fun = fun
         self.param_names = tuple(param_names)
         self.dtype = np.dtype(dtype)
         self.cache_size = cache_size
+        self.memory_budget = check_memory_budget(memory_budget)
         self.compiles = 0
         self.last_compile_ms = 0.0
         self.last_run_ms = 0.0
         self._compiled: OrderedDict[tuple, Any] = OrderedDict()
+        self._tiles: dict[tuple[int, int, int], tuple[int, int]] = {}
+        self._cost = _CostMeter()
+        self._lock = threading.Lock()
         self._check_pointwise()
         unmapped = (None,) * len(self.param_names)
         over_y = jax.vmap(self._pointwise, in_axes=(None, 0, *unmapped))
@@ -178,11 +262,14 @@ class GridKernel:
                 "take jnp.abs, .real or .imag of the result"
             )
 
-    def _executable(self, nx: int, ny: int) -> tuple[Any, bool]:
+    def executable(self, nx: int, ny: int) -> tuple[Any, bool]:
+        """The compiled kernel for an ``nx × ny`` grid (or tile), and whether it was compiled
+        just now. Cached (LRU, ``cache_size`` shapes). Raises GridFunctionError."""
         key = (nx, ny, self.dtype.str)
-        if key in self._compiled:
-            self._compiled.move_to_end(key)
-            return self._compiled[key], False
+        with self._lock:
+            if key in self._compiled:
+                self._compiled.move_to_end(key)
+                return self._compiled[key], False
         scalars = [self._scalar()] * len(self.param_names)
         start = time.perf_counter()
         try:
@@ -196,12 +283,65 @@ class GridKernel:
                 f"f could not be compiled for a {nx}×{ny} grid: "
                 f"{type(exc).__name__}: {_first_line(exc)}"
             ) from exc
-        self.last_compile_ms = (time.perf_counter() - start) * 1e3
-        self.compiles += 1
-        self._compiled[key] = executable
-        while len(self._compiled) > self.cache_size:
-            self._compiled.popitem(last=False)
+        with self._lock:
+            self.last_compile_ms = (time.perf_counter() - start) * 1e3
+            self.compiles += 1
+            self._compiled[key] = executable
+            while len(self._compiled) > self.cache_size:
+                self._compiled.popitem(last=False)
         return executable, True
+
+    def tile_shape(self, nx: int, ny: int, max_cells: int | None = None) -> tuple[int, int]:
+        """The largest tile of an ``nx × ny`` grid that is evaluated in one call: at most
+        ``max_cells`` cells (None: no limit) and within ``memory_budget`` by XLA's own estimate
+        (``Compiled.memory_analysis()``). Whole rows of y where they fit; the number of rows a
+        power of two, so that few shapes are ever compiled. Raises MemoryBudgetError when one
+        point alone needs more than the budget, GridFunctionError when f does not compile."""
+        cells = nx * ny if max_cells is None else max(1, min(max_cells, nx * ny))
+        key = (nx, ny, cells)
+        if key in self._tiles:
+            return self._tiles[key]
+        tile = _tile_for(cells, nx, ny)
+        while True:
+            executable, _ = self.executable(*tile)
+            need = working_memory(executable)
+            if need <= self.memory_budget:
+                break
+            if tile == (1, 1):
+                raise MemoryBudgetError(
+                    f"f needs {format_bytes(need)} of working memory for one grid point "
+                    f"(XLA's estimate), more than memory_budget={format_bytes(self.memory_budget)}"
+                )
+            per_cell = need / (tile[0] * tile[1])
+            cells = min(tile[0] * tile[1] // 2, int(self.memory_budget / per_cell))
+            tile = _tile_for(max(1, cells), nx, ny)
+        self._tiles[key] = tile
+        return tile
+
+    def run_tile(
+        self, x: np.ndarray, y: np.ndarray, params: list[np.ndarray], tile: tuple[int, int]
+    ) -> np.ndarray:
+        """f on the grid of ``x × y`` (at most one tile), evaluated as one ``tile``-shaped
+        call with the coordinates padded; shape ``(len(x), len(y))``."""
+        tx, ty = tile
+        executable, _ = self.executable(tx, ty)
+        start = time.perf_counter()
+        try:
+            values = np.asarray(executable(_pad(x, tx), _pad(y, ty), *params))
+        except Exception as exc:
+            raise GridFunctionError(
+                f"f failed on the grid: {type(exc).__name__}: {_first_line(exc)}"
+            ) from exc
+        run_ms = (time.perf_counter() - start) * 1e3
+        with self._lock:
+            self.last_run_ms = run_ms
+            self._cost.add(run_ms, tx * ty)
+        return values[: len(x), : len(y)]
+
+    @property
+    def cost_per_cell_ms(self) -> float | None:
+        """Measured milliseconds per grid cell (None before the first run)."""
+        return self._cost.per_cell_ms
 
     def canonical_params(self, params: Mapping[str, Any] | Sequence[Any]) -> list[np.ndarray]:
         """Parameter values as ``dtype`` scalars in ``param_names`` order (no recompiles)."""
@@ -234,16 +374,20 @@ class GridKernel:
         return self._run(x, y, self.canonical_params(params))[0]
 
     def _run(self, x: np.ndarray, y: np.ndarray, params: list[np.ndarray]) -> tuple:
-        executable, compiled = self._executable(len(x), len(y))
+        """The whole grid, in as few calls as the memory budget allows; (values, compiled)."""
+        compiles = self.compiles
+        tx, ty = self.tile_shape(len(x), len(y))
         start = time.perf_counter()
-        try:
-            values = np.asarray(executable(x, y, *params))  # waits for the result
-        except Exception as exc:
-            raise GridFunctionError(
-                f"f failed on the grid: {type(exc).__name__}: {_first_line(exc)}"
-            ) from exc
+        if (tx, ty) == (len(x), len(y)):
+            values = self.run_tile(x, y, params, (tx, ty))
+        else:
+            values = np.empty((len(x), len(y)), self.dtype)
+            for i in range(0, len(x), tx):
+                for j in range(0, len(y), ty):
+                    block = self.run_tile(x[i : i + tx], y[j : j + ty], params, (tx, ty))
+                    values[i : i + tx, j : j + ty] = block
         self.last_run_ms = (time.perf_counter() - start) * 1e3
-        return values, compiled
+        return values, self.compiles > compiles
 
     def evaluate(
         self,

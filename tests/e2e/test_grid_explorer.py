@@ -207,10 +207,10 @@ def test_error_shows_a_message_and_recovers(notebook: Page) -> None:
     execute_in_kernel(
         page,
         "from vmapwidget.kernels import GridFunctionError\n"
-        "good = w.kernel.evaluate\n"
+        "good = w.kernel.run_tile\n"
         "def broken(*args, **kwargs):\n"
         "    raise GridFunctionError('f failed on the grid: XlaRuntimeError: RESOURCE_EXHAUSTED')\n"
-        "w.kernel.evaluate = broken",
+        "w.kernel.run_tile = broken",
     )
     image = root.locator(".vw-ge-image")
     before = image.evaluate(PIXELS_JS)
@@ -221,7 +221,7 @@ def test_error_shows_a_message_and_recovers(notebook: Page) -> None:
     assert image.evaluate(PIXELS_JS) == before
     save(root, "grid_explorer-error")
 
-    execute_in_kernel(page, "w.kernel.evaluate = good")
+    execute_in_kernel(page, "w.kernel.run_tile = good")
     frame = drawn_frame(root)
     page.keyboard.press("ArrowLeft")
     settle(page, root, frame)

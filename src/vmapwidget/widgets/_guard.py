@@ -6,9 +6,6 @@ write only the traits a widget lists in ``_browser_writable``; any other
 trait write, a state that is not a mapping, or a value its trait refuses is dropped with a
 logged warning, and the widget re-sends its current values so the browser shows them again.
 Texts quoted back (in logs and error messages) are cut to :data:`MAX_QUOTE` characters.
-
->>> short("x" * 1000)[-14:]
-'… (1000 chars)'
 """
 
 from __future__ import annotations
@@ -20,18 +17,9 @@ import anywidget
 import traitlets
 from ipywidgets.widgets.widget import _put_buffers
 
+from vmapwidget.errors import short
+
 logger = logging.getLogger("vmapwidget")
-
-MAX_QUOTE = 200
-"""Longest text (or repr) of a browser value quoted in a log line or an error message."""
-
-
-def short(text: Any) -> str:
-    """``text`` (or its repr, if not a str) cut to MAX_QUOTE characters, noting the length."""
-    text = text if isinstance(text, str) else repr(text)
-    if len(text) <= MAX_QUOTE:
-        return text
-    return f"{text[:MAX_QUOTE]}… ({len(text)} chars)"
 
 
 class GuardedWidget(anywidget.AnyWidget):

@@ -1,15 +1,22 @@
 """GridExplorer: a live heatmap of f(x, y, *params), driven by sliders, drawn on a canvas.
 
-Data travels one way per interaction: the frontend sends the new slider values as a custom
-message ``{"type": "request", "vid", "seq", ...}``; Python validates them, evaluates the grid
-with the core's jit-compiled nested-vmap :class:`~vmapwidget.kernels.GridKernel` and answers
-with one state update that carries the traits, the binary frame (see
-:mod:`vmapwidget.widgets.grid_frames`) and a ``status`` naming the request it answers. The
-frontend keeps at most one request in flight and coalesces newer values (latest wins).
+Data travels one way per interaction: the frontend sends the new values as a custom message
+(see :mod:`vmapwidget.widgets.grid_messages`); Python validates them
+(:mod:`vmapwidget.grid_state`), has the core evaluate the grid
+(:class:`~vmapwidget.grid_evaluator.GridEvaluator`, run by a
+:class:`~vmapwidget.grid_scheduler.GridScheduler`) and answers with state updates that carry
+the traits, the binary frame (:mod:`vmapwidget.grid_frames`) and a ``_status`` naming the
+request it answers. The frontend keeps at most one request in flight and coalesces newer
+values (latest wins); the first frame of a request releases it.
 
-Each view also says how many device pixels its plot has (``{"type": "view", "vid",
-"pixels": [w, h]}`` when it opens, ``"pixels": null`` when it closes): a grid finer than
-that is sent as a sample the size of the largest open view, at most ``MAX_FRAME_SHAPE``.
+A heavy function is evaluated in tiles within ``memory_budget`` and, when the whole grid
+would miss the frame budget, coarse first: every frame of a request carries the finest
+values known, and ``_status["progress"]`` says how far it got. A newer request, or the
+view's Stop button (``{"type": "stop"}``), ends the rest of the evaluation in progress;
+the kernel's event loop keeps serving messages meanwhile.
+
+Each view also says how many device pixels its plot has: a grid finer than that is sent as a
+sample the size of the largest open view, at most ``MAX_FRAME_SHAPE``.
 
 f may also be a formula such as ``"sin(a*x) * y"`` (see :mod:`vmapwidget.formula`). With
 ``editable_formula=True`` the frontend shows a text box, and a request may carry
@@ -27,26 +34,20 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import traitlets
 
-from vmapwidget.formula import MAX_FORMULA_LENGTH, FormulaError, parse_formula
-from vmapwidget.kernels import (
-    MAX_RESOLUTION,
-    GridFunctionError,
-    GridKernel,
-    check_range,
-    check_resolution,
-)
-from vmapwidget.widgets._guard import GuardedWidget, short
-from vmapwidget.widgets._static import bundle
-from vmapwidget.widgets.errors import InvalidGridValue
-from vmapwidget.widgets.grid_frames import ENCODINGS, encode_grid
-from vmapwidget.widgets.grid_specs import (
+from vmapwidget.constants import COLORMAPS, MAX_FRAME_SHAPE
+from vmapwidget.errors import GridFunctionError, short
+from vmapwidget.formula import FormulaError, parse_formula
+from vmapwidget.grid_evaluator import DEFAULT_FRAME_BUDGET_MS, GridEvaluator, GridFrame
+from vmapwidget.grid_frames import ENCODINGS, encode_grid
+from vmapwidget.grid_scheduler import GridScheduler
+from vmapwidget.grid_specs import (
     RESOLUTION_STEPS,
     ParamSpec,
     axis_names,
@@ -55,43 +56,43 @@ from vmapwidget.widgets.grid_specs import (
     keyword_caller,
     param_specs,
 )
+from vmapwidget.grid_state import STATE_FIELDS, GridState, requested_state
+from vmapwidget.kernels import (
+    DEFAULT_MEMORY_BUDGET,
+    MAX_RESOLUTION,
+    GridKernel,
+    check_memory_budget,
+    check_range,
+    check_resolution,
+)
+from vmapwidget.widgets._guard import GuardedWidget
+from vmapwidget.widgets._static import bundle
+from vmapwidget.widgets.errors import InvalidGridValue
+from vmapwidget.widgets.grid_messages import BadMessage, Message, parse_message
 
 if TYPE_CHECKING:
     import bqplot
 
-__all__ = ["COLORMAPS", "GridExplorer", "InvalidGridValue"]
+__all__ = ["COLORMAPS", "MAX_FRAME_SHAPE", "GridExplorer", "InvalidGridValue"]
 
 logger = logging.getLogger("vmapwidget")
 
-COLORMAPS = ("viridis", "plasma", "magma", "cividis", "coolwarm", "gray")
-"""Colour maps the frontend draws with (256 entries each, as in matplotlib)."""
-
-MAX_ID_LENGTH = 64
 MAX_VIEWS = 64
 """Views whose last request number is remembered (older views' numbers are forgotten)."""
-MAX_SEQ = 2**53
-"""Largest request number accepted (JavaScript's largest exact integer)."""
-REQUEST_FIELDS = frozenset(
-    {"type", "vid", "seq", "params", "x_range", "y_range", "resolution", "formula"}
-)
 AUTO_UINT8_CELLS = 512 * 512
 """Above this many cells the "auto" encoding sends uint8 (see benchmarks/README.md)."""
-MAX_FRAME_SHAPE = (832, 724)
-"""Most columns × rows of the grid sent per frame: twice the plot's 416 × 362 CSS pixels
-(``figureLayout`` in js/lib/grid_draw.js), all that a display with devicePixelRatio 2 can
-show. Finer grids are sampled to the largest open view's plot, in device pixels, or to this
-before any view has said its size (see grid_frames); ``w.grid`` is whole."""
-VIEW_FIELDS = frozenset({"type", "vid", "pixels"})
 
 
-@dataclass(frozen=True)
-class GridState:
-    """Everything that determines one picture."""
+@dataclass
+class _Request:
+    """A browser request being evaluated: whom to answer, and what to undo if it fails."""
 
-    params: dict[str, float]
-    x_range: tuple[float, float]
-    y_range: tuple[float, float]
-    resolution: int
+    vid: str
+    seq: int
+    formula: str | None
+    kernel: GridKernel
+    previous: GridKernel
+    answered: bool = False
 
 
 class GridExplorer(GuardedWidget):
@@ -121,20 +122,32 @@ class GridExplorer(GuardedWidget):
     >>> w.formula, w.stats["compiles"]
     ('cos(a*x) + y', 2)
 
-    ``encoding`` picks how frames travel to the browser (see
-    :mod:`vmapwidget.widgets.grid_frames`): ``"uint16"`` (exact colours, tooltip within
-    1/131072 of the value range), ``"uint8"`` (the colour index itself: half the bytes, the
-    same colours, tooltip to 1/512 of the range), ``"float32"``, or ``"auto"`` (the default:
-    uint16 up to 512², uint8 above, where the bytes dominate the latency).
+    Heavy functions stay live: the grid is evaluated in tiles that fit ``memory_budget``
+    bytes (default 1 GiB, by XLA's estimate of the compiled kernel), and a browser request
+    whose grid would take longer than ``frame_budget_ms`` (default 30) draws a coarse level
+    first and refines it while the kernel keeps serving the page. Python setters still
+    evaluate the whole grid before they return.
+
+    ``encoding`` picks how frames travel to the browser (see :mod:`vmapwidget.grid_frames`):
+    ``"uint16"`` (exact colours, tooltip within 1/131072 of the value range), ``"uint8"``
+    (the colour index itself: half the bytes, the same colours, tooltip to 1/512 of the
+    range), ``"float32"``, or ``"auto"`` (the default: uint16 up to 512², uint8 above, where
+    the bytes dominate the latency).
 
     Attributes
     ----------
     grid : numpy.ndarray
         The values currently drawn, shape ``(len(x), len(y))`` (read-only).
+    x, y : numpy.ndarray
+        The grid's coordinates along x and y (read-only).
+    axis_names : tuple of str
+        The names of f's first two parameters.
     stats : dict
-        ``compiles``, ``kernel_ms``, ``compile_ms``, ``encode_ms``, ``frames``, ``bytes``
-        (of the last frame) and ``nonfinite`` (cells that are NaN or ±inf). ``compiles``
-        counts every compilation, of every function the widget has shown.
+        ``compiles``, ``kernel_ms`` (of the last full-resolution frame), ``compile_ms``,
+        ``encode_ms``, ``frames``, ``bytes`` (of the last frame), ``nonfinite`` (cells that
+        are NaN or ±inf), ``tiles`` (kernel calls per full-resolution frame) and
+        ``cost_per_cell_ms``. ``compiles`` counts every compilation, of every function the
+        widget has shown.
     formula : str or None
         The formula drawn, or None when f is a Python function; settable (a bad formula
         raises :class:`~vmapwidget.FormulaError` and changes nothing).
@@ -192,6 +205,8 @@ class GridExplorer(GuardedWidget):
         x_limits: tuple[float, float] | None = None,
         y_limits: tuple[float, float] | None = None,
         editable_formula: bool = False,
+        memory_budget: int = DEFAULT_MEMORY_BUDGET,
+        frame_budget_ms: float = DEFAULT_FRAME_BUDGET_MS,
         **param_ranges: Any,
     ) -> None:
         formula = fun if isinstance(fun, str) else None
@@ -208,26 +223,35 @@ class GridExplorer(GuardedWidget):
             raise ValueError(f"colormap must be one of {COLORMAPS}, got {colormap!r}")
         if encoding not in (*ENCODINGS, "auto"):
             raise ValueError(f"encoding must be one of {(*ENCODINGS, 'auto')}, got {encoding!r}")
+        if isinstance(frame_budget_ms, bool) or not isinstance(frame_budget_ms, (int, float)):
+            raise ValueError(f"frame_budget_ms must be a number, got {frame_budget_ms!r}")
+        if not 1 <= frame_budget_ms <= 10_000:
+            raise ValueError(f"frame_budget_ms must be between 1 and 10000, got {frame_budget_ms}")
+        self.memory_budget = check_memory_budget(memory_budget)
         self.specs: dict[str, ParamSpec] = {s.name: s for s in specs}
         names = [s.name for s in specs]
         kernel_fun = fun if extra_parameters(fun) is None else keyword_caller(fun, names)
-        self.kernel = GridKernel(kernel_fun, names)
-        self._python_kernel = None if formula is not None else self.kernel
+        kernel = GridKernel(kernel_fun, names, memory_budget=self.memory_budget)
+        self._evaluator = GridEvaluator(kernel, frame_budget_ms=float(frame_budget_ms))
+        self._scheduler = GridScheduler(
+            self._evaluator, on_frame=self._on_frame, on_error=self._on_error
+        )
+        self._python_kernel = None if formula is not None else kernel
         self._retired_compiles = 0
-        self._proposed: tuple[GridKernel, dict[str, Any]] | None = None
         self._last_seq: OrderedDict[str, int] = OrderedDict()
         self._view_pixels: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._replies = 0
         self._frames = 0
         self._stats: dict[str, Any] = {}
-        self._grid = np.zeros((0, 0), np.float32)
-        self._figure: Any = None
-        state = GridState({s.name: s.value for s in specs}, x_range, y_range, resolution)
-        frame = self._render(state, encoding)
-        self._good = state
+        self._progress: dict[str, Any] = {}
+        self._frame_callbacks: list[Callable[[], None]] = []
+        first = self._evaluator.evaluate(
+            GridState({s.name: s.value for s in specs}, x_range, y_range, resolution)
+        )
+        self._keep(first)
         self._applying = True
         super().__init__(
-            params=state.params,
+            params=first.state.params,
             x_range=x_range,
             y_range=y_range,
             resolution=resolution,
@@ -239,8 +263,8 @@ class GridExplorer(GuardedWidget):
             y_limits=y_limits,
             _specs=[s.to_json() for s in specs],
             _axis_names=axis_names(fun),
-            _resolution_steps=self._steps(),
-            **frame,
+            _resolution_steps=sorted({*RESOLUTION_STEPS, MAX_RESOLUTION}),
+            **self._encode_frame(encoding, self._frame_shape()),
             _status=self._status_for(None, None, ""),
         )
         self._applying = False
@@ -255,9 +279,12 @@ class GridExplorer(GuardedWidget):
             raise ValueError(f"{what} ({lo:g}, {hi:g}) must contain the range {bounds}")
         return lo, hi
 
-    @staticmethod
-    def _steps() -> list[int]:
-        return sorted({*RESOLUTION_STEPS, MAX_RESOLUTION})
+    # -- read-only views of the picture --------------------------------------------------------
+
+    @property
+    def kernel(self) -> GridKernel:
+        """The compiled kernel of the function drawn."""
+        return self._evaluator.kernel
 
     @property
     def grid(self) -> np.ndarray:
@@ -265,9 +292,38 @@ class GridExplorer(GuardedWidget):
         return self._grid
 
     @property
+    def x(self) -> np.ndarray:
+        """The grid's x coordinates (read-only)."""
+        return self._x
+
+    @property
+    def y(self) -> np.ndarray:
+        """The grid's y coordinates (read-only)."""
+        return self._y
+
+    @property
+    def axis_names(self) -> tuple[str, str]:
+        """The names of f's first two parameters (the heatmap's axis labels)."""
+        return self._axis_names
+
+    @property
+    def state(self) -> GridState:
+        """The parameters, ranges and resolution of the picture currently drawn."""
+        return self._good
+
+    @property
     def stats(self) -> dict[str, Any]:
         """Counters of the kernel and the frames (see the class docstring)."""
         return {**self._stats, "compiles": self._compiles(), "frames": self._frames}
+
+    def on_frame(self, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` after every new picture (read ``grid``, ``x`` and ``y``)."""
+        self._frame_callbacks.append(callback)
+
+    @property
+    def busy(self) -> bool:
+        """True while a browser request is still being refined."""
+        return self._scheduler.busy
 
     def _compiles(self) -> int:
         return self._retired_compiles + self.kernel.compiles
@@ -279,18 +335,13 @@ class GridExplorer(GuardedWidget):
         For dashboards built from bqplot widgets; GridExplorer itself draws on a canvas,
         which is much faster (see benchmarks/README.md).
         """
-        if self._figure is None:
+        if getattr(self, "_figure", None) is None:
             from vmapwidget.widgets.grid_figure import mirror_figure
 
             self._figure = mirror_figure(self)
         return self._figure
 
-    @property
-    def state(self) -> GridState:
-        """The parameters, ranges and resolution of the picture currently drawn."""
-        return self._good
-
-    # -- validation of values set from Python ------------------------------------------------
+    # -- validation of values set from Python (no side effects) --------------------------------
 
     @traitlets.validate("params")
     def _valid_params(self, proposal: dict[str, Any]) -> dict[str, float]:
@@ -323,44 +374,28 @@ class GridExplorer(GuardedWidget):
 
     @traitlets.validate("formula")
     def _valid_formula(self, proposal: dict[str, Any]) -> str | None:
-        text = proposal["value"]
         if not self._applying:
-            kernel = self._formula_kernel(text)
-            self._proposed = kernel, self._render(self._good, self.encoding, kernel)
-        return text
+            self._formula_kernel(proposal["value"])  # raises FormulaError / GridFunctionError
+        return proposal["value"]
+
+    # -- changes made from Python ---------------------------------------------------------------
 
     @traitlets.observe("formula")
     def _on_formula(self, change: dict[str, Any]) -> None:
         if self._applying:
             return
-        if change["new"] is None:  # traitlets does not validate None: back to the function
-            self._back_to_python(change["old"])
-        (kernel, frame), self._proposed = self._proposed, None
-        self._adopt(kernel)
-        self._apply_traits(self._good, **frame, error="", _status=self._status_for(None, None, ""))
-
-    def _back_to_python(self, formula: str | None) -> None:
-        if self._python_kernel is None:
-            self._apply_traits(self._good, formula=formula)
+        if change["new"] is not None:
+            kernel = self._formula_kernel(change["new"])
+        elif self._python_kernel is not None:  # traitlets does not validate None
+            kernel = self._python_kernel
+        else:
+            self._apply_traits(self._good, formula=change["old"])
             raise InvalidGridValue("this GridExplorer was built from a formula: give a formula")
-        kernel = self._python_kernel
-        self._proposed = kernel, self._render(self._good, self.encoding, kernel)
-
-    def _formula_kernel(self, text: Any) -> GridKernel:
-        """A kernel for a formula of x, y and the parameters. FormulaError, GridFunctionError."""
-        if not isinstance(text, str):
-            raise TypeError(f"a formula must be a str, got {type(text).__name__}")
-        if len(text) > MAX_FORMULA_LENGTH:
-            raise ValueError(
-                f"a formula may have at most {MAX_FORMULA_LENGTH} characters, got {len(text)}"
-            )
-        names = list(self.specs)
-        return GridKernel(parse_formula(text, ["x", "y", *names]), names)
-
-    def _adopt(self, kernel: GridKernel) -> None:
-        if kernel is not self.kernel:
-            self._retired_compiles += self.kernel.compiles
-            self.kernel = kernel
+        try:
+            self._show_now(self._good, kernel)
+        except GridFunctionError:
+            self._apply_traits(self._good, formula=change["old"])
+            raise
 
     @traitlets.observe("params", "x_range", "y_range", "resolution")
     def _on_python_change(self, _change: dict[str, Any]) -> None:
@@ -368,7 +403,7 @@ class GridExplorer(GuardedWidget):
             return
         state = GridState(dict(self.params), self.x_range, self.y_range, self.resolution)
         try:
-            self._show(state, None, None)
+            self._show_now(state, self.kernel)
         except GridFunctionError:
             self._apply_traits(self._good)
             raise
@@ -376,38 +411,67 @@ class GridExplorer(GuardedWidget):
     @traitlets.observe("encoding")
     def _on_encoding(self, _change: dict[str, Any]) -> None:
         if not self._applying:
-            self._show(self._good, None, None)
+            frame = self._encode_frame(self.encoding, self._frame_shape())
+            self._apply_traits(self._good, **frame, _status=self._status_for(None, None, ""))
 
-    # -- messages from the browser -----------------------------------------------------------
+    def _show_now(self, state: GridState, kernel: GridKernel) -> None:
+        """Evaluate the whole of ``state`` with ``kernel`` before returning, and send it; on
+        failure show the error, keep the last function and picture, and raise."""
+        previous = self.kernel
+        self._adopt(kernel)
+        try:
+            frame = self._evaluator.evaluate(state)
+        except GridFunctionError as exc:
+            self._adopt(previous)
+            self._reply(None, None, str(exc))
+            raise
+        self._keep(frame)
+        shape = self._frame_shape()
+        self._apply_traits(
+            state,
+            **self._encode_frame(self.encoding, shape),
+            error="",
+            _status=self._status_for(None, None, ""),
+        )
+
+    def _formula_kernel(self, text: Any) -> GridKernel:
+        """A kernel for a formula of x, y and the parameters. FormulaError, GridFunctionError."""
+        names = list(self.specs)
+        function = parse_formula(text, ["x", "y", *names])
+        return GridKernel(function, names, memory_budget=self.memory_budget)
+
+    def _adopt(self, kernel: GridKernel) -> None:
+        if kernel is not self._evaluator.kernel:
+            self._retired_compiles += self._evaluator.kernel.compiles
+            self._evaluator.kernel = kernel
+
+    # -- messages from the browser --------------------------------------------------------------
 
     def _on_browser_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        """Handle ``{"type": "request", "vid": str, "seq": int, <partial state>}`` and
-        ``{"type": "view", "vid": str, "pixels": [w, h] or None}``."""
-        kind = content.get("type") if isinstance(content, dict) else None
-        if kind == "view":
-            self._on_view(content)
-            return
-        if kind != "request":
-            logger.warning("GridExplorer ignored a malformed message: %.200r", content)
-            return
-        vid, seq = content.get("vid"), content.get("seq")
-        if (
-            not _valid_vid(vid)
-            or isinstance(seq, bool)
-            or not isinstance(seq, int)
-            or not 0 <= seq <= MAX_SEQ
-        ):
-            logger.warning(
-                "GridExplorer ignored a request without a valid vid/seq: %.200r", content
-            )
-            return
-        if seq <= self._last_seq.get(vid, -1):
-            logger.warning("GridExplorer ignored a stale request %s #%d", vid, seq)
-            return
-        self._remember(vid, seq)
+        """Handle a request, view or stop message (see grid_messages)."""
         try:
-            state = self._requested_state(content)
-            kernel = self._requested_kernel(content)
+            message = parse_message(content)
+        except BadMessage as exc:
+            logger.warning("GridExplorer ignored %s", exc)
+            return
+        if message.kind == "view":
+            self._on_view(message)
+        elif message.kind == "stop":
+            self._on_stop(message)
+        elif message.seq <= self._last_seq.get(message.vid, -1):
+            logger.warning("GridExplorer ignored a stale request %s #%d", message.vid, message.seq)
+        else:
+            self._remember(message.vid, message.seq)
+            self._on_request(message)
+
+    def _on_request(self, message: Message) -> None:
+        vid, seq, fields = message.vid, message.seq, message.fields
+        try:
+            unknown = [k for k in fields if k not in STATE_FIELDS and k != "formula"]
+            if unknown:
+                raise ValueError(f"unknown fields {short(unknown)}")
+            state = requested_state(self._good, fields, self.specs)
+            kernel = self._requested_kernel(fields)
         except FormulaError as exc:
             logger.warning("GridExplorer refused a formula from the browser: %s", short(str(exc)))
             self._reply(vid, seq, f"formula: {short(str(exc))}", formula_column=exc.column)
@@ -422,30 +486,99 @@ class GridExplorer(GuardedWidget):
             )
             self._reply(vid, seq, f"ignored invalid values from the browser: {short(str(exc))}")
             return
+        formula = fields.get("formula")
+        request = _Request(vid, seq, formula, kernel, self.kernel)
+        self._adopt(kernel)
         try:
-            self._show(state, vid, seq, kernel, formula=content.get("formula", self.formula))
-        except GridFunctionError:
-            return
+            self._scheduler.submit(state, request)
+        except GridFunctionError as exc:
+            self._on_error(exc, request)
 
-    def _on_view(self, content: dict[str, Any]) -> None:
+    def _requested_kernel(self, fields: dict[str, Any]) -> GridKernel:
+        """The kernel for a requested formula, or the current one when there is none."""
+        if "formula" not in fields:
+            return self.kernel
+        if not self.editable_formula:
+            raise ValueError("this widget's formula is not editable")
+        return self._formula_kernel(fields["formula"])
+
+    def _on_view(self, message: Message) -> None:
         """Remember (or forget) a view's plot size in device pixels; resend the picture if
         that changes the sample a finer grid is sent as."""
-        vid, pixels = content.get("vid"), content.get("pixels")
-        if not _valid_vid(vid) or set(content) != VIEW_FIELDS or not _valid_pixels(pixels):
-            logger.warning("GridExplorer ignored a malformed view message: %.200r", content)
-            return
-        if pixels is None:
-            self._view_pixels.pop(vid, None)
+        if message.pixels is None:
+            self._view_pixels.pop(message.vid, None)
         else:
-            self._view_pixels[vid] = (pixels[0], pixels[1])
-            self._view_pixels.move_to_end(vid)
+            self._view_pixels[message.vid] = message.pixels
+            self._view_pixels.move_to_end(message.vid)
             while len(self._view_pixels) > MAX_VIEWS:
                 self._view_pixels.popitem(last=False)
         if not self._sent_as(self._frame_shape()):
-            frame = self._encode_frame(self._good, self.encoding)
+            frame = self._encode_frame(self.encoding, self._frame_shape())
             self._apply_traits(
                 self._good, **frame, _status=self._status_for(None, None, self.error)
             )
+
+    def _on_stop(self, message: Message) -> None:
+        if not self._scheduler.busy:
+            return
+        self._scheduler.stop()
+        self._progress = {**self._progress, "stopped": True}
+        self._reply(message.vid, None, self.error)
+
+    def _remember(self, vid: str, seq: int) -> None:
+        self._last_seq[vid] = seq
+        self._last_seq.move_to_end(vid)
+        while len(self._last_seq) > MAX_VIEWS:
+            self._last_seq.popitem(last=False)
+
+    # -- frames from the scheduler --------------------------------------------------------------
+
+    def _on_frame(self, frame: GridFrame, request: _Request) -> None:
+        self._keep(frame)
+        traits = self._encode_frame(self.encoding, self._frame_shape())
+        if not request.answered:
+            request.answered = True
+            if request.formula is not None:
+                traits["formula"] = request.formula
+        self._apply_traits(
+            frame.state,
+            **traits,
+            error="",
+            _status=self._status_for(request.vid, request.seq, ""),
+        )
+
+    def _on_error(self, error: Exception, request: _Request) -> None:
+        if self.kernel is request.kernel:
+            self._adopt(request.previous)
+        self._progress = {}
+        text = str(error) if isinstance(error, GridFunctionError) else f"f failed: {error!r}"
+        if isinstance(error, GridFunctionError) and request.formula is not None:
+            text = f"formula: {short(text)}"
+        self._reply(request.vid, request.seq, text)
+
+    def _keep(self, frame: GridFrame) -> None:
+        """Make ``frame`` the picture drawn (w.grid, w.x, w.y, w.state, stats)."""
+        self._grid, self._x, self._y, self._good = frame.values, frame.x, frame.y, frame.state
+        self._progress = {
+            "level": frame.level + 1,
+            "levels": frame.levels,
+            "resolution": frame.level_resolution,
+            "done": round(frame.done, 4),
+            "elapsed_ms": round(frame.elapsed_ms, 1),
+            "expected_ms": round(frame.expected_ms, 1),
+            "final": frame.final,
+        }
+        if frame.final:
+            n = frame.state.resolution
+            tile = self.kernel.tile_shape(n, n) if frame.levels == 1 else None
+            self._stats.update(
+                kernel_ms=frame.kernel_ms,
+                compile_ms=self.kernel.last_compile_ms,
+                nonfinite=frame.nonfinite,
+                cost_per_cell_ms=self.kernel.cost_per_cell_ms,
+            )
+            if tile is not None:
+                self._stats["tiles"] = -(-n // tile[0]) * -(-n // tile[1])
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
         """The synced state; the whole state (what ``ipywidgets.embed``,
@@ -467,69 +600,15 @@ class GridExplorer(GuardedWidget):
         height = max(h for _, h in self._view_pixels.values())
         return min(width, MAX_FRAME_SHAPE[0]), min(height, MAX_FRAME_SHAPE[1])
 
-    def _remember(self, vid: str, seq: int) -> None:
-        self._last_seq[vid] = seq
-        self._last_seq.move_to_end(vid)
-        while len(self._last_seq) > MAX_VIEWS:
-            self._last_seq.popitem(last=False)
-
-    def _requested_kernel(self, content: Mapping[str, Any]) -> GridKernel:
-        """The kernel for a requested formula, or the current one when there is none."""
-        if "formula" not in content:
-            return self.kernel
-        if not self.editable_formula:
-            raise ValueError("this widget's formula is not editable")
-        return self._formula_kernel(content["formula"])
-
-    def _requested_state(self, content: Mapping[str, Any]) -> GridState:
-        state = self._good
-        unknown = [key for key in content if key not in REQUEST_FIELDS]
-        if unknown:
-            raise ValueError(f"unknown fields {short(unknown)}")
-        if "params" in content:
-            values = content["params"]
-            if not isinstance(values, dict) or any(n not in self.specs for n in values):
-                raise ValueError(
-                    f"params must map {list(self.specs)} to numbers, got {short(values)}"
-                )
-            params = {**state.params, **{n: self.specs[n].check(v) for n, v in values.items()}}
-            state = replace(state, params=params)
-        for axis in ("x_range", "y_range"):
-            if axis in content:
-                bounds = check_range(content[axis], axis.replace("_", " "))
-                state = replace(state, **{axis: bounds})
-        if "resolution" in content:
-            state = replace(state, resolution=check_resolution(content["resolution"]))
-        return state
-
-    # -- evaluation and frames ---------------------------------------------------------------
-
-    def _render(
-        self, state: GridState, encoding: str, kernel: GridKernel | None = None
-    ) -> dict[str, Any]:
-        """Evaluate ``state`` (with ``kernel``, by default the current one); return the frame
-        traits. Raises GridFunctionError."""
-        kernel = kernel or self.kernel
-        result = kernel.evaluate(state.x_range, state.y_range, state.resolution, state.params)
-        values = result.values
-        values.setflags(write=False)
-        self._grid = values
-        self._stats = {
-            "kernel_ms": result.kernel_ms,
-            "compile_ms": kernel.last_compile_ms,
-            "nonfinite": result.nonfinite,
-        }
-        return self._encode_frame(state, encoding)
-
-    def _encode_frame(self, state: GridState, encoding: str) -> dict[str, Any]:
-        """The frame traits of ``w.grid`` (evaluated for ``state``), sampled for the open
-        views; a new frame id."""
+    def _encode_frame(self, encoding: str, shape: tuple[int, int]) -> dict[str, Any]:
+        """The frame traits of ``w.grid``, sampled to ``shape``; a new frame id."""
         start = time.perf_counter()
         if encoding == "auto":
             encoding = "uint8" if self._grid.size > AUTO_UINT8_CELLS else "uint16"
-        meta, data, mask = encode_grid(self._grid, encoding, self._frame_shape())
+        meta, data, mask = encode_grid(self._grid, encoding, shape)
         self._frames += 1
-        meta.update(id=self._frames, x_range=state.x_range, y_range=state.y_range)
+        meta.update(id=self._frames, x_range=self._good.x_range, y_range=self._good.y_range)
+        meta["partial"] = not self._progress.get("final", True)
         self._stats["encode_ms"] = (time.perf_counter() - start) * 1e3
         self._stats["bytes"] = len(data) + len(mask)
         return {"_frame": data, "_mask": mask, "_frame_meta": meta}
@@ -550,6 +629,7 @@ class GridExplorer(GuardedWidget):
             "error": error,
             "compiles": self._compiles(),
             "frames": self._frames,
+            "progress": dict(self._progress),
             **{k: v for k, v in self._stats.items() if isinstance(v, (int, float))},
             **extra,
         }
@@ -573,41 +653,16 @@ class GridExplorer(GuardedWidget):
                     setattr(self, name, value)
         finally:
             self._applying = False
+        if "_frame_meta" in extra:
+            for callback in self._frame_callbacks:
+                callback()
 
-    def _show(
-        self,
-        state: GridState,
-        vid: str | None,
-        seq: int | None,
-        kernel: GridKernel | None = None,
-        **extra: Any,
-    ) -> None:
-        """Evaluate and send ``state`` (with ``kernel``, which then becomes the current one);
-        on failure show the error and keep the last function and picture."""
-        kernel = kernel or self.kernel
-        try:
-            frame = self._render(state, self.encoding, kernel)
-        except GridFunctionError as exc:
-            self._reply(vid, seq, str(exc))
-            raise
-        self._adopt(kernel)
-        self._good = state
-        self._apply_traits(
-            state, **frame, **extra, error="", _status=self._status_for(vid, seq, "")
-        )
-
-
-def _valid_vid(vid: Any) -> bool:
-    return isinstance(vid, str) and 0 < len(vid) <= MAX_ID_LENGTH
-
-
-def _valid_pixels(pixels: Any) -> bool:
-    """None, or [width, height]: whole numbers from 1 to 65536."""
-    return pixels is None or (
-        isinstance(pixels, list)
-        and len(pixels) == 2
-        and all(isinstance(p, int) and not isinstance(p, bool) and 1 <= p <= 65536 for p in pixels)
-    )
+    def close(self) -> None:
+        """Close the widget and let its worker thread go."""
+        scheduler = getattr(self, "_scheduler", None)
+        if scheduler is not None:  # None when __init__ failed
+            scheduler.close()
+        super().close()
 
 
 def _widen(limits: tuple[float, float], bounds: tuple[float, float]) -> tuple[float, float]:

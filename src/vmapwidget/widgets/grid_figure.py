@@ -2,39 +2,67 @@
 
 GridExplorer draws on its own canvas (bqplot's ``HeatMap`` re-encodes a PNG in the browser
 on every update: 1.4 s per frame at 1024², see benchmarks/README.md). Where a bqplot Figure
-is wanted, ``explorer.figure`` gives one whose ``HeatMap`` follows every frame.
+is wanted, ``explorer.figure`` gives one whose ``HeatMap`` follows every frame, at the
+kernel's own grid coordinates.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import bqplot
 import numpy as np
 
-if TYPE_CHECKING:
-    from vmapwidget.widgets.grid_explorer import GridExplorer
+__all__ = ["MirroredGrid", "mirror_figure"]
 
 
-def _data(explorer: GridExplorer) -> dict[str, np.ndarray]:
-    meta = explorer._frame_meta
-    return {
-        "x": np.linspace(*meta["x_range"], meta["nx"]),
-        "y": np.linspace(*meta["y_range"], meta["ny"]),
-        "color": explorer.grid.T,
-    }
+class MirroredGrid(Protocol):
+    """What the mirror reads of the widget it follows (GridExplorer is one)."""
+
+    @property
+    def grid(self) -> np.ndarray: ...
+    @property
+    def x(self) -> np.ndarray: ...
+    @property
+    def y(self) -> np.ndarray: ...
+    @property
+    def axis_names(self) -> tuple[str, str]: ...
+    @property
+    def state(self) -> Any: ...
+
+    colormap: str
+
+    def on_frame(self, callback: Callable[[], None]) -> None: ...
+    def observe(self, handler: Callable[[dict[str, Any]], None], names: str) -> None: ...
 
 
-def mirror_figure(explorer: GridExplorer) -> bqplot.Figure:
+def _data(explorer: MirroredGrid) -> dict[str, np.ndarray]:
+    """HeatMap data at the kernel's coordinates. bqplot cannot draw a one-point axis, so
+    one cell is drawn as two equal ones centred on the kernel's point."""
+    x, y, color = explorer.x, explorer.y, explorer.grid.T
+    if len(x) == 1:
+        x, color = _doubled(x, explorer.state.x_range), np.repeat(color, 2, axis=1)
+    if len(y) == 1:
+        y, color = _doubled(y, explorer.state.y_range), np.repeat(color, 2, axis=0)
+    return {"x": x, "y": y, "color": color}
+
+
+def _doubled(point: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    quarter = (bounds[1] - bounds[0]) / 4
+    return np.array([point[0] - quarter, point[0] + quarter])
+
+
+def mirror_figure(explorer: MirroredGrid) -> bqplot.Figure:
     """A bqplot Figure with a HeatMap, axes and colour axis that follow ``explorer``."""
     x_scale, y_scale = bqplot.LinearScale(), bqplot.LinearScale()
     colour = bqplot.ColorScale(scheme=explorer.colormap)
     heatmap = bqplot.HeatMap(
         scales={"x": x_scale, "y": y_scale, "color": colour}, **_data(explorer)
     )
-    names = explorer._axis_names
+    names = explorer.axis_names
 
-    def update(_change: Any) -> None:
+    def update() -> None:
         with heatmap.hold_sync():
             for name, value in _data(explorer).items():
                 setattr(heatmap, name, value)
@@ -42,11 +70,11 @@ def mirror_figure(explorer: GridExplorer) -> bqplot.Figure:
     def recolour(change: dict[str, Any]) -> None:
         colour.scheme = change["new"]
 
-    explorer.observe(update, "_frame_meta")
+    explorer.on_frame(update)
     explorer.observe(recolour, "colormap")
     axes = [
         bqplot.Axis(scale=x_scale, label=names[0]),
-        bqplot.Axis(scale=y_scale, orientation="vertical", label=names[1]),
-        bqplot.ColorAxis(scale=colour, orientation="vertical", side="right"),
+        bqplot.Axis(scale=y_scale, side="left", label=names[1]),
+        bqplot.ColorAxis(scale=colour, side="right"),
     ]
     return bqplot.Figure(marks=[heatmap], axes=axes, padding_y=0.0)

@@ -17,6 +17,8 @@ The header keeps the grid's size (``nx``, ``ny``), its value range and its non-f
 and says how many columns and rows were sent (``sx``, ``sy``).
 
 >>> import numpy as np
+
+from vmapwidget.constants import ENCODINGS, NONFINITE_CODES, UINT16_QUANTA
 >>> meta, data, mask = encode_grid(np.array([[0.0, 1.0], [np.nan, 0.5]], np.float32))
 >>> meta["vmin"], meta["vmax"], meta["nonfinite"], len(data), list(mask)
 (0.0, 1.0, 1, 8, [0, 0, 1, 0])
@@ -33,13 +35,12 @@ from typing import Any
 
 import numpy as np
 
-ENCODINGS = ("uint16", "uint8", "float32")
-"""Wire encodings of the grid values; see the module docstring."""
+from vmapwidget.constants import COLORMAP_ENTRIES, ENCODINGS, NONFINITE_CODES, UINT16_QUANTA
 
-QUANTA = 65536
-LEVELS = {"uint16": (np.uint16, QUANTA), "uint8": (np.uint8, 256)}
+QUANTA = UINT16_QUANTA
+LEVELS = {"uint16": (np.uint16, QUANTA), "uint8": (np.uint8, COLORMAP_ENTRIES)}
 CHUNK = 1 << 15
-FINITE, NAN, POSINF, NEGINF = 0, 1, 2, 3
+FINITE, NAN, POSINF, NEGINF = (NONFINITE_CODES[k] for k in ("finite", "nan", "posinf", "neginf"))
 
 
 def value_range(values: np.ndarray) -> tuple[tuple[float, float] | None, int]:

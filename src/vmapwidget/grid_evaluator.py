@@ -1,0 +1,323 @@
+"""Turns "the user wants state S" into frames: chunked, coarse first, cancellable.
+
+A :class:`GridEvaluator` plans the evaluation of one :class:`~vmapwidget.grid_state.GridState`
+as a list of *units* — tiles of a level, each one call of a compiled kernel — and turns
+their results into :class:`GridFrame` s. It computes nothing by itself and knows nothing
+of widgets or event loops: a driver (see :mod:`vmapwidget.grid_scheduler`) asks for the
+next unit, runs it (on any thread), and hands the block back.
+
+- **Bounded memory.** Tiles fit the kernel's ``memory_budget`` (XLA's own estimate).
+- **Progressive.** When the whole grid would take longer than ``frame_budget_ms`` (from the
+  measured cost per cell), the plan starts with a coarse level whose whole grid fits the
+  frame budget, then levels four times finer, then the requested resolution, streamed in
+  tiles that each fit the frame budget. Each frame shows the finest values known: the
+  current level's finished tiles over the previous level's picture.
+- **Latest wins.** :meth:`GridEvaluator.start` supersedes the evaluation in progress; a block
+  of a superseded evaluation is dropped, so no frame older than one handed out is handed out.
+  The final frame of an evaluation that is not superseded is always the full resolution.
+
+>>> import jax.numpy as jnp
+>>> from vmapwidget.grid_state import GridState
+>>> from vmapwidget.kernels import GridKernel
+>>> evaluator = GridEvaluator(GridKernel(lambda x, y: jnp.sin(x) * y))
+>>> frame = evaluator.evaluate(GridState({}, (-3.0, 3.0), (-1.0, 1.0), 64))
+>>> frame.values.shape, frame.final, frame.level, frame.levels
+((64, 64), True, 0, 1)
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vmapwidget.grid_state import GridState
+from vmapwidget.kernels import GridKernel, check_range, check_resolution, grid_axis
+
+__all__ = ["DEFAULT_FRAME_BUDGET_MS", "GridEvaluator", "GridFrame", "Unit", "plan_levels"]
+
+DEFAULT_FRAME_BUDGET_MS = 30.0
+"""The time one frame may take to compute before an evaluation goes progressive (ms)."""
+
+MIN_LEVEL = 8
+"""The coarsest resolution a progressive evaluation starts from."""
+
+
+def plan_levels(
+    resolution: int, cost_per_cell_ms: float | None, frame_budget_ms: float
+) -> list[int]:
+    """The resolutions an evaluation goes through, coarsest first, ending at ``resolution``.
+
+    One level when the whole grid fits the frame budget (or nothing is measured yet); else a
+    power of two whose grid fits it (at least MIN_LEVEL), then levels four times finer.
+
+    >>> plan_levels(1024, 0.2e-3, 30.0)
+    [256, 1024]
+    >>> plan_levels(256, 0.3, 30.0)
+    [8, 32, 128, 256]
+    >>> plan_levels(256, 1e-6, 30.0)
+    [256]
+    """
+    if cost_per_cell_ms is None or cost_per_cell_ms * resolution**2 <= frame_budget_ms:
+        return [resolution]
+    fits = math.isqrt(max(1, int(frame_budget_ms / cost_per_cell_ms)))
+    level = max(MIN_LEVEL, 1 << max(0, fits.bit_length() - 1))
+    levels = []
+    while level < resolution:
+        levels.append(level)
+        level *= 4
+    return [*levels, resolution]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One call of the kernel: a tile of one level of one evaluation."""
+
+    generation: int
+    level: int
+    i: slice
+    j: slice
+    x: np.ndarray
+    y: np.ndarray
+    tile: tuple[int, int]
+
+    @property
+    def cells(self) -> int:
+        """Grid cells this unit computes."""
+        return len(self.x) * len(self.y)
+
+
+@dataclass(frozen=True)
+class GridFrame:
+    """A picture to show: the finest values known of ``state``'s grid, and how far it got."""
+
+    state: GridState
+    values: np.ndarray
+    """Shape ``(resolution, resolution)``, read-only."""
+    x: np.ndarray
+    y: np.ndarray
+    level: int
+    """Index of the level the newest values came from (``levels - 1``: full resolution)."""
+    levels: int
+    level_resolution: int
+    done: float
+    """Fraction of all the cells of all levels computed so far (0 … 1)."""
+    final: bool
+    """True for the last frame of the evaluation: every cell at full resolution."""
+    elapsed_ms: float
+    expected_ms: float
+    kernel_ms: float
+    """Kernel time of the units so far (of the whole full-resolution level when final)."""
+    nonfinite: int
+
+
+@dataclass
+class _Level:
+    resolution: int
+    x: np.ndarray
+    y: np.ndarray
+    tile: tuple[int, int]
+    values: np.ndarray | None = None
+    filled: np.ndarray | None = None  # per x row: computed at this level
+    kernel_ms: float = 0.0
+
+
+@dataclass
+class _Evaluation:
+    generation: int
+    state: GridState
+    params: list[np.ndarray]
+    levels: list[_Level]
+    units: Iterator[Unit]
+    total_cells: int
+    total_units: int
+    started: float = field(default_factory=time.perf_counter)
+    done_cells: int = 0
+    kernel_ms: float = 0.0
+    picture: np.ndarray | None = None
+    next_unit: Unit | None = None
+
+
+class GridEvaluator:
+    """Plans and assembles chunked, progressive evaluations of a :class:`GridKernel`.
+
+    ``frame_budget_ms=None`` never goes progressive (every evaluation is one level, in as
+    few tiles as the memory budget allows).
+    """
+
+    def __init__(
+        self, kernel: GridKernel, *, frame_budget_ms: float | None = DEFAULT_FRAME_BUDGET_MS
+    ) -> None:
+        self.kernel = kernel
+        self.frame_budget_ms = frame_budget_ms
+        self.generation = 0
+        self._current: _Evaluation | None = None
+
+    # -- planning ----------------------------------------------------------------------------
+
+    def start(self, state: GridState, *, progressive: bool = True) -> None:
+        """Begin evaluating ``state``, superseding any evaluation in progress. Validates the
+        state (ValueError) and plans the tiles (GridFunctionError, MemoryBudgetError)."""
+        check_range(state.x_range, "x range")
+        check_range(state.y_range, "y range")
+        n = check_resolution(state.resolution)
+        params = self.kernel.canonical_params(state.params)
+        budget = self.frame_budget_ms if progressive else None
+        cost = self.kernel.cost_per_cell_ms
+        resolutions = [n] if budget is None else plan_levels(n, cost, budget)
+        levels = []
+        for res in resolutions:
+            x = grid_axis(state.x_range, res, self.kernel.dtype)
+            y = grid_axis(state.y_range, res, self.kernel.dtype)
+            max_cells = None
+            if budget is not None and cost is not None and len(resolutions) > 1:
+                max_cells = max(1, int(budget / cost))
+            levels.append(_Level(res, x, y, self.kernel.tile_shape(res, res, max_cells)))
+        self.generation += 1
+        self._current = _Evaluation(
+            self.generation,
+            state,
+            params,
+            levels,
+            self._units(self.generation, levels),
+            sum(level.resolution**2 for level in levels),
+            sum(-(-lv.resolution // lv.tile[0]) * -(-lv.resolution // lv.tile[1]) for lv in levels),
+        )
+        self._current.next_unit = next(self._current.units, None)
+
+    @staticmethod
+    def _units(generation: int, levels: list[_Level]) -> Iterator[Unit]:
+        for index, level in enumerate(levels):
+            tx, ty = level.tile
+            n = level.resolution
+            for i0 in range(0, n, tx):
+                for j0 in range(0, n, ty):
+                    i, j = slice(i0, min(i0 + tx, n)), slice(j0, min(j0 + ty, n))
+                    yield Unit(generation, index, i, j, level.x[i], level.y[j], level.tile)
+
+    def cancel(self) -> None:
+        """Stop the evaluation in progress; what was handed out stays the latest frame."""
+        self.generation += 1
+        self._current = None
+
+    @property
+    def busy(self) -> bool:
+        """True while an evaluation has units left."""
+        return self._current is not None and self._current.next_unit is not None
+
+    @property
+    def units_total(self) -> int:
+        """Units the evaluation in progress has in all (0 when there is none)."""
+        return self._current.total_units if self._current else 0
+
+    @property
+    def state(self) -> GridState | None:
+        """The state being evaluated, or None."""
+        return self._current.state if self._current else None
+
+    def next_unit(self) -> Unit | None:
+        """The next unit to compute (it stays next until :meth:`accept` takes its block)."""
+        return self._current.next_unit if self._current else None
+
+    @property
+    def params(self) -> list[np.ndarray]:
+        """The canonical parameter values of the evaluation in progress."""
+        assert self._current is not None
+        return self._current.params
+
+    def compute(self, unit: Unit, params: list[np.ndarray]) -> tuple[np.ndarray, float]:
+        """Run one unit (thread-safe: it only calls the compiled kernel); (block, ms)."""
+        start = time.perf_counter()
+        block = self.kernel.run_tile(unit.x, unit.y, params, unit.tile)
+        return block, (time.perf_counter() - start) * 1e3
+
+    # -- assembling --------------------------------------------------------------------------
+
+    def accept(self, unit: Unit, block: np.ndarray, run_ms: float) -> GridFrame | None:
+        """Take a unit's block; the frame to show now, or None (a superseded unit's block,
+        or one that completes nothing visible yet)."""
+        ev = self._current
+        if ev is None or unit.generation != ev.generation or unit is not ev.next_unit:
+            return None
+        level = ev.levels[unit.level]
+        n = level.resolution
+        if level.values is None:
+            level.values = np.empty((n, n), self.kernel.dtype)
+            level.filled = np.zeros(n, bool)
+        assert level.filled is not None
+        level.values[unit.i, unit.j] = block
+        if unit.j.stop == n:
+            level.filled[unit.i] = True
+        level.kernel_ms += run_ms
+        ev.kernel_ms += run_ms
+        ev.done_cells += unit.cells
+        ev.next_unit = next(ev.units, None)
+        if unit.j.stop != n:
+            return None  # a row is only shown whole
+        return self._frame(ev, unit.level)
+
+    def _frame(self, ev: _Evaluation, index: int) -> GridFrame:
+        final_level = ev.levels[-1]
+        level = ev.levels[index]
+        assert level.values is not None and level.filled is not None
+        level_done = bool(level.filled.all())
+        if index == len(ev.levels) - 1 and level_done:
+            values = level.values
+        else:
+            if ev.picture is None:
+                ev.picture = np.full((final_level.resolution,) * 2, np.nan, self.kernel.dtype)
+            rows = np.flatnonzero(level.filled) if not level_done else None
+            _paint(ev.picture, level.values, rows)
+            values = ev.picture.copy()
+        if level_done and index < len(ev.levels) - 1:
+            level.values = level.filled = None  # the picture holds it now
+        values.setflags(write=False)
+        elapsed = (time.perf_counter() - ev.started) * 1e3
+        fraction = ev.done_cells / ev.total_cells
+        expected = elapsed / fraction if fraction > 0 else elapsed
+        final = ev.next_unit is None
+        if final:
+            self._current = None
+        nonfinite = int(values.size - np.count_nonzero(np.isfinite(values)))
+        return GridFrame(
+            state=ev.state,
+            values=values,
+            x=final_level.x,
+            y=final_level.y,
+            level=index,
+            levels=len(ev.levels),
+            level_resolution=level.resolution,
+            done=fraction,
+            final=final,
+            elapsed_ms=elapsed,
+            expected_ms=expected,
+            kernel_ms=final_level.kernel_ms if final else ev.kernel_ms,
+            nonfinite=nonfinite if final else 0,
+        )
+
+    def evaluate(self, state: GridState) -> GridFrame:
+        """The whole grid of ``state`` at full resolution, now (memory-bounded tiles, no
+        coarse levels): what a Python setter needs. Supersedes any evaluation in progress."""
+        self.start(state, progressive=False)
+        frame = None
+        while (unit := self.next_unit()) is not None:
+            block, run_ms = self.compute(unit, self.params)
+            frame = self.accept(unit, block, run_ms) or frame
+        assert frame is not None and frame.final
+        return frame
+
+
+def _paint(picture: np.ndarray, values: np.ndarray, rows: np.ndarray | None) -> None:
+    """Upsample ``values`` (a coarser or equal grid) into ``picture`` by nearest cell;
+    only the given rows of ``values`` (all when None)."""
+    n, m = picture.shape[0], values.shape[0]
+    source = (np.arange(n) * m) // n  # the coarse row each fine row falls in
+    columns = (np.arange(n) * m) // n
+    if rows is None:
+        picture[:] = values[np.ix_(source, columns)]
+        return
+    fine = np.flatnonzero(np.isin(source, rows))
+    picture[fine] = values[np.ix_(source[fine], columns)]

@@ -1,0 +1,151 @@
+"""The evaluator alone: plans, tiles, levels, latest wins and the memory budget, no widget."""
+
+from __future__ import annotations
+
+import itertools
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+from tutorial_functions import numpy_wave as numpy_wave_grid
+from tutorial_functions import wave
+
+from vmapwidget.errors import MemoryBudgetError
+from vmapwidget.grid_evaluator import GridEvaluator, plan_levels
+from vmapwidget.grid_state import GridState
+from vmapwidget.kernels import GridKernel, working_memory
+
+STATE = GridState({"a": 1.0}, (-5.0, 5.0), (-2.0, 2.0), 64)
+
+
+def numpy_wave(state: GridState) -> np.ndarray:
+    return numpy_wave_grid(state.x_range, state.y_range, state.resolution, state.params["a"])
+
+
+M = np.linspace(-1, 1, 256 * 64, dtype=np.float32).reshape(256, 64)
+
+
+def heavy(x, y, a):
+    """65 KiB of working memory per point (a 256 × 64 intermediate)."""
+    return jnp.mean(jnp.tanh(M * (a * x) + y) @ jnp.ones(64))
+
+
+def numpy_heavy(state: GridState) -> np.ndarray:
+    xs = np.linspace(*state.x_range, state.resolution, dtype=np.float32)
+    ys = np.linspace(*state.y_range, state.resolution, dtype=np.float32)
+    a = np.float32(state.params["a"])
+    return np.array([[np.tanh(M * (a * x) + y).sum(1).mean() for y in ys] for x in xs])
+
+
+def run_all(evaluator: GridEvaluator) -> list:
+    frames = []
+    while (unit := evaluator.next_unit()) is not None:
+        block, ms = evaluator.compute(unit, evaluator.params)
+        frame = evaluator.accept(unit, block, ms)
+        if frame is not None:
+            frames.append(frame)
+    return frames
+
+
+def test_a_cheap_function_is_one_call_per_frame():
+    kernel = GridKernel(wave, ["a"])
+    evaluator = GridEvaluator(kernel)
+    frame = evaluator.evaluate(STATE)
+    assert evaluator.units_total == 0 and frame.final and frame.levels == 1
+    evaluator.start(STATE)
+    assert evaluator.units_total == 1
+    np.testing.assert_allclose(frame.values, numpy_wave(STATE), atol=1e-5)
+    assert kernel.compiles == 1
+
+
+def test_memory_budget_splits_the_grid_into_tiles_that_fit():
+    budget = 2 << 20
+    kernel = GridKernel(heavy, ["a"], memory_budget=budget)
+    state = GridState({"a": 1.3}, (-1.0, 1.0), (-1.0, 1.0), 24)
+    frame = GridEvaluator(kernel, frame_budget_ms=None).evaluate(state)
+    tile = kernel.tile_shape(24, 24)
+    assert tile[0] * tile[1] < 24 * 24
+    executable, _ = kernel.executable(*tile)
+    assert 0 < working_memory(executable) <= budget
+    whole, _ = kernel.executable(24, 24)
+    assert working_memory(whole) > budget  # the whole grid at once would not fit
+    np.testing.assert_allclose(frame.values, numpy_heavy(state), atol=2e-4)
+
+
+def test_a_point_larger_than_the_budget_is_refused_with_the_figure():
+    def huge(x, y):  # sorts 2**20 values per point: 4 MiB
+        return jnp.sort(jnp.sin(jnp.arange(1 << 20) * x))[7] * y
+
+    kernel = GridKernel(huge, memory_budget=1 << 20)
+    with pytest.raises(MemoryBudgetError, match=r"MiB of working memory for one grid point"):
+        GridEvaluator(kernel).evaluate(GridState({}, (-1.0, 1.0), (-1.0, 1.0), 8))
+
+
+def test_plan_levels_go_coarse_first_when_a_frame_would_be_slow():
+    assert plan_levels(1024, None, 30) == [1024]
+    assert plan_levels(64, 1e-3, 30) == [64]
+    assert plan_levels(64, 0.05, 30) == [16, 64]
+    levels = plan_levels(2048, 1e-4, 30)
+    assert levels[-1] == 2048 and levels[0] ** 2 * 1e-4 <= 30
+    assert all(b == 4 * a for a, b in itertools.pairwise(levels[:-1]))
+
+
+def slow_evaluator(state: GridState = STATE) -> GridEvaluator:
+    """An evaluator that believes each cell costs 0.05 ms: 64² goes progressive."""
+    kernel = GridKernel(wave, ["a"])
+    kernel.evaluate(state.x_range, state.y_range, 8, state.params)
+    kernel._cost.per_cell_ms = 0.05
+    return GridEvaluator(kernel, frame_budget_ms=30)
+
+
+def test_progressive_frames_refine_and_end_at_full_resolution():
+    evaluator = slow_evaluator()
+    evaluator.start(STATE)
+    frames = run_all(evaluator)
+    assert frames[0].level_resolution == 16
+    assert frames[-1].final and frames[-1].level_resolution == 64
+    assert [f.final for f in frames].count(True) == 1
+    dones = [f.done for f in frames]
+    assert dones == sorted(dones) and dones[-1] == 1.0
+    assert all(f.values.shape == (64, 64) for f in frames)
+    np.testing.assert_allclose(frames[-1].values, numpy_wave(STATE), atol=1e-5)
+    # every tile of the last level fits the frame budget; the coarse level is one call
+    assert len(frames) > 3
+    # a coarse frame shows the coarse values, upsampled, everywhere
+    assert np.isfinite(frames[0].values).all()
+
+
+def test_a_newer_start_drops_the_stale_evaluation():
+    evaluator = slow_evaluator()
+    evaluator.start(STATE)
+    stale = evaluator.next_unit()
+    block, ms = evaluator.compute(stale, evaluator.params)
+    newer = GridState({"a": 2.0}, STATE.x_range, STATE.y_range, 64)
+    evaluator.start(newer)
+    assert evaluator.accept(stale, block, ms) is None  # superseded: no frame from it
+    frames = run_all(evaluator)
+    assert all(f.state == newer for f in frames) and frames[-1].final
+    np.testing.assert_allclose(frames[-1].values, numpy_wave(newer), atol=1e-5)
+
+
+def test_cancel_ends_the_evaluation_and_hands_out_nothing_more():
+    evaluator = slow_evaluator()
+    evaluator.start(STATE)
+    unit = evaluator.next_unit()
+    block, ms = evaluator.compute(unit, evaluator.params)
+    first = evaluator.accept(unit, block, ms)
+    assert first is not None and not first.final
+    unit = evaluator.next_unit()
+    block, ms = evaluator.compute(unit, evaluator.params)
+    evaluator.cancel()
+    assert evaluator.accept(unit, block, ms) is None
+    assert not evaluator.busy and evaluator.next_unit() is None
+
+
+def test_a_unit_is_accepted_once_and_in_order():
+    evaluator = slow_evaluator()
+    evaluator.start(STATE)
+    first = evaluator.next_unit()
+    block, ms = evaluator.compute(first, evaluator.params)
+    assert evaluator.accept(first, block, ms) is not None
+    assert evaluator.accept(first, block, ms) is None  # the same block twice
