@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import logging
+import subprocess
+import sys
 import warnings
 
 import jax.numpy as jnp
@@ -522,3 +524,31 @@ def test_x_y_and_axis_names_are_the_kernels_coordinates():
     w = make(resolution=5, x=(0, 4))
     np.testing.assert_array_equal(w.x, np.linspace(0, 4, 5, dtype=np.float32))
     assert w.axis_names == ("x", "y") and w.y.shape == (5,)
+
+
+def test_zooming_past_float32_says_so_and_keeps_the_picture():
+    w = make(resolution=64, x=(0, 1))
+    before = w.grid.copy()
+    request(w, 1, x_range=[1.0, 1.0 + 1e-6])
+    assert "zoomed past what float32 can resolve" in w.error and "float64" in w.error
+    np.testing.assert_array_equal(w.grid, before)
+    with pytest.raises(InvalidGridValue, match="float32"):
+        w.x_range = (1.0, 1.0 + 1e-9)
+
+
+def test_float64_needs_x64_and_then_resolves_deep_zooms():
+    with pytest.raises(ValueError, match="jax_enable_x64"):
+        make(dtype="float64")
+    with pytest.raises(ValueError, match="float32' or 'float64"):
+        make(dtype="int8")
+    script = (
+        "import jax; jax.config.update('jax_enable_x64', True)\n"
+        "import jax.numpy as jnp, numpy as np\n"
+        "from vmapwidget import GridExplorer\n"
+        "w = GridExplorer(lambda x, y: x - 1.0, x=(1.0, 1.0 + 1e-9), y=(0, 1), "
+        "resolution=16, dtype='float64')\n"
+        "assert w.grid.dtype == np.float64 and len(set(w.grid[:, 0].tolist())) == 16\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]

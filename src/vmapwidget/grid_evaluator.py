@@ -35,7 +35,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vmapwidget.grid_state import GridState
-from vmapwidget.kernels import GridKernel, check_range, check_resolution, grid_axis
+from vmapwidget.kernels import (
+    GridKernel,
+    check_range,
+    check_resolution,
+    check_resolvable,
+    grid_axis,
+)
 
 __all__ = ["DEFAULT_FRAME_BUDGET_MS", "GridEvaluator", "GridFrame", "Unit", "plan_levels"]
 
@@ -161,9 +167,11 @@ class GridEvaluator:
     def start(self, state: GridState, *, progressive: bool = True) -> None:
         """Begin evaluating ``state``, superseding any evaluation in progress. Validates the
         state (ValueError) and plans the tiles (GridFunctionError, MemoryBudgetError)."""
-        check_range(state.x_range, "x range")
-        check_range(state.y_range, "y range")
+        dtype = self.kernel.dtype
         n = check_resolution(state.resolution)
+        for bounds, what in ((state.x_range, "x range"), (state.y_range, "y range")):
+            check_range(bounds, what, dtype)
+            check_resolvable(bounds, n, dtype, what)
         params = self.kernel.canonical_params(state.params)
         budget = self.frame_budget_ms if progressive else None
         cost = self.kernel.cost_per_cell_ms

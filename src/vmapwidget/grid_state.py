@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from vmapwidget.errors import short
 from vmapwidget.grid_specs import ParamSpec
 from vmapwidget.kernels import check_range, check_resolution
@@ -38,7 +40,10 @@ class GridState:
 
 
 def requested_state(
-    state: GridState, request: Mapping[str, Any], specs: Mapping[str, ParamSpec]
+    state: GridState,
+    request: Mapping[str, Any],
+    specs: Mapping[str, ParamSpec],
+    dtype: Any = np.float32,
 ) -> GridState:
     """``state`` with the changes a request asks for (fields of STATE_FIELDS; others are
     ignored here), each validated. ValueError names the first bad value."""
@@ -50,7 +55,7 @@ def requested_state(
         state = replace(state, params=params)
     for axis in ("x_range", "y_range"):
         if axis in request:
-            bounds = check_range(request[axis], axis.replace("_", " "))
+            bounds = check_range(request[axis], axis.replace("_", " "), dtype)
             state = replace(state, **{axis: bounds})
     if "resolution" in request:
         state = replace(state, resolution=check_resolution(request["resolution"]))

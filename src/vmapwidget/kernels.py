@@ -37,9 +37,11 @@ __all__ = [
     "GridKernel",
     "GridResult",
     "MemoryBudgetError",
+    "check_dtype",
     "check_memory_budget",
     "check_range",
     "check_resolution",
+    "check_resolvable",
     "format_bytes",
     "grid_axis",
     "working_memory",
@@ -90,8 +92,9 @@ def _as_float(value: Any, what: str) -> float:
     return number
 
 
-def check_range(bounds: Sequence[Any], what: str) -> tuple[float, float]:
-    """Validate a (lo, hi) range: two finite numbers with lo < hi and a sane magnitude."""
+def check_range(bounds: Sequence[Any], what: str, dtype: Any = np.float32) -> tuple[float, float]:
+    """Validate a (lo, hi) range: two finite numbers with lo < hi and a sane magnitude,
+    distinct in ``dtype``."""
     if isinstance(bounds, (str, bytes)) or not isinstance(bounds, Sequence) or len(bounds) != 2:
         raise ValueError(f"{what} must be a pair (lo, hi), got {bounds!r}")
     lo, hi = (_as_float(v, what) for v in bounds)
@@ -101,9 +104,45 @@ def check_range(bounds: Sequence[Any], what: str) -> tuple[float, float]:
         raise ValueError(
             f"{what} ends must lie within ±{MAX_ABS_COORDINATE:g}, got ({lo:g}, {hi:g})"
         )
-    if np.float32(lo) == np.float32(hi):
-        raise ValueError(f"{what} ({lo:g}, {hi:g}) is too narrow for float32 to tell apart")
+    kind = np.dtype(dtype)
+    if kind.type(lo) == kind.type(hi):
+        raise ValueError(
+            f"{what} ({lo:.9g}, {hi:.9g}) is too narrow for {kind.name} to tell apart"
+            + (FLOAT64_HINT if kind == np.float32 else "")
+        )
     return lo, hi
+
+
+FLOAT64_HINT = (
+    ": zoomed past what float32 can resolve; GridExplorer(..., dtype='float64') with "
+    "jax.config.update('jax_enable_x64', True) evaluates in double precision"
+)
+
+
+def check_resolvable(bounds: Sequence[float], n: int, dtype: Any, what: str) -> None:
+    """ValueError when ``n`` points across ``bounds`` would not all be distinct in
+    ``dtype`` (the grid's step below a few units in the last place of its coordinates)."""
+    kind = np.dtype(dtype)
+    lo, hi = bounds
+    step = (hi - lo) / max(n - 1, 1)
+    if step < 4 * np.finfo(kind).eps * max(abs(lo), abs(hi)):
+        raise ValueError(
+            f"{what} ({lo:.9g}, {hi:.9g}) is too narrow for {n} distinct {kind.name} points"
+            + (FLOAT64_HINT if kind == np.float32 else "")
+        )
+
+
+def check_dtype(dtype: Any) -> np.dtype:
+    """float32, or float64 when JAX has x64 enabled; ValueError otherwise."""
+    kind = np.dtype(dtype)
+    if kind not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    if kind == np.float64 and not jax.config.jax_enable_x64:
+        raise ValueError(
+            "dtype='float64' needs JAX's 64-bit mode: run "
+            "jax.config.update('jax_enable_x64', True) first"
+        )
+    return kind
 
 
 def check_resolution(resolution: Any) -> int:
@@ -214,7 +253,7 @@ class GridKernel:
     ) -> None:
         self.fun = fun
         self.param_names = tuple(param_names)
-        self.dtype = np.dtype(dtype)
+        self.dtype = check_dtype(dtype)
         self.cache_size = cache_size
         self.memory_budget = check_memory_budget(memory_budget)
         self.compiles = 0
@@ -397,8 +436,8 @@ class GridKernel:
         params: Mapping[str, Any] | Sequence[Any] = (),
     ) -> GridResult:
         """Validate the grid request, evaluate it, and report time and non-finite cells."""
-        x_bounds = check_range(x_range, "x range")
-        y_bounds = check_range(y_range, "y range")
+        x_bounds = check_range(x_range, "x range", self.dtype)
+        y_bounds = check_range(y_range, "y range", self.dtype)
         nx, ny = (resolution, resolution) if not isinstance(resolution, tuple) else resolution
         nx, ny = check_resolution(nx), check_resolution(ny)
         values_in = self.canonical_params(params)

@@ -61,6 +61,7 @@ from vmapwidget.kernels import (
     DEFAULT_MEMORY_BUDGET,
     MAX_RESOLUTION,
     GridKernel,
+    check_dtype,
     check_memory_budget,
     check_range,
     check_resolution,
@@ -154,6 +155,7 @@ class GridExplorer(GuardedWidget):
     """
 
     _esm = bundle("grid_explorer")
+    _css = bundle("grid_explorer", "css")
 
     params = traitlets.Dict(help="Current parameter values {name: float}; settable.").tag(sync=True)
     x_range = traitlets.Tuple(traitlets.Float(), traitlets.Float(), help="(lo, hi) of x.").tag(
@@ -207,6 +209,7 @@ class GridExplorer(GuardedWidget):
         editable_formula: bool = False,
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
         frame_budget_ms: float = DEFAULT_FRAME_BUDGET_MS,
+        dtype: str = "float32",
         **param_ranges: Any,
     ) -> None:
         formula = fun if isinstance(fun, str) else None
@@ -215,7 +218,9 @@ class GridExplorer(GuardedWidget):
         if not callable(fun):
             raise TypeError(f"f must be callable or a formula, got {type(fun).__name__}")
         specs = param_specs(fun, param_ranges)
-        x_range, y_range = check_range(x, "x range"), check_range(y, "y range")
+        self.dtype = check_dtype(dtype)
+        x_range = check_range(x, "x range", self.dtype)
+        y_range = check_range(y, "y range", self.dtype)
         resolution = check_resolution(resolution)
         x_limits = self._limits(x_range, x_limits, "x limits")
         y_limits = self._limits(y_range, y_limits, "y limits")
@@ -231,7 +236,7 @@ class GridExplorer(GuardedWidget):
         self.specs: dict[str, ParamSpec] = {s.name: s for s in specs}
         names = [s.name for s in specs]
         kernel_fun = fun if extra_parameters(fun) is None else keyword_caller(fun, names)
-        kernel = GridKernel(kernel_fun, names, memory_budget=self.memory_budget)
+        kernel = GridKernel(kernel_fun, names, dtype=self.dtype, memory_budget=self.memory_budget)
         self._evaluator = GridEvaluator(kernel, frame_budget_ms=float(frame_budget_ms))
         self._scheduler = GridScheduler(
             self._evaluator, on_frame=self._on_frame, on_error=self._on_error
@@ -361,7 +366,7 @@ class GridExplorer(GuardedWidget):
     def _valid_range(self, proposal: dict[str, Any]) -> tuple[float, float]:
         name = proposal["trait"].name
         try:
-            return check_range(proposal["value"], name.replace("_", " "))
+            return check_range(proposal["value"], name.replace("_", " "), self.dtype)
         except ValueError as exc:
             raise InvalidGridValue(str(exc)) from None
 
@@ -425,6 +430,10 @@ class GridExplorer(GuardedWidget):
             self._adopt(previous)
             self._reply(None, None, str(exc))
             raise
+        except ValueError as exc:  # the state cannot be drawn in this dtype
+            self._adopt(previous)
+            self._apply_traits(self._good)
+            raise InvalidGridValue(str(exc)) from None
         self._keep(frame)
         shape = self._frame_shape()
         self._apply_traits(
@@ -438,7 +447,7 @@ class GridExplorer(GuardedWidget):
         """A kernel for a formula of x, y and the parameters. FormulaError, GridFunctionError."""
         names = list(self.specs)
         function = parse_formula(text, ["x", "y", *names])
-        return GridKernel(function, names, memory_budget=self.memory_budget)
+        return GridKernel(function, names, dtype=self.dtype, memory_budget=self.memory_budget)
 
     def _adopt(self, kernel: GridKernel) -> None:
         if kernel is not self._evaluator.kernel:
@@ -470,7 +479,7 @@ class GridExplorer(GuardedWidget):
             unknown = [k for k in fields if k not in STATE_FIELDS and k != "formula"]
             if unknown:
                 raise ValueError(f"unknown fields {short(unknown)}")
-            state = requested_state(self._good, fields, self.specs)
+            state = requested_state(self._good, fields, self.specs, self.dtype)
             kernel = self._requested_kernel(fields)
         except FormulaError as exc:
             logger.warning("GridExplorer refused a formula from the browser: %s", short(str(exc)))
@@ -493,6 +502,10 @@ class GridExplorer(GuardedWidget):
             self._scheduler.submit(state, request)
         except GridFunctionError as exc:
             self._on_error(exc, request)
+        except ValueError as exc:  # the state cannot be drawn in this dtype
+            self._adopt(request.previous)
+            logger.warning("GridExplorer ignored values from the browser: %s", short(str(exc)))
+            self._reply(vid, seq, f"ignored invalid values from the browser: {short(str(exc))}")
 
     def _requested_kernel(self, fields: dict[str, Any]) -> GridKernel:
         """The kernel for a requested formula, or the current one when there is none."""
