@@ -13,6 +13,7 @@ import pytest
 import traitlets
 from tutorial_functions import add, dense_layer, sin_times, times
 
+from vmapwidget import InvalidWidgetValue
 from vmapwidget.widgets.axis_explorer import AxisExplorer
 
 INPUTS = jnp.array([[1.1, 1.2], [2.1, 2.2], [3.1, 3.2]])
@@ -56,7 +57,7 @@ def assert_agrees_with_jax(widget, fun, args, in_axes, out_axes):
         assert widget.result is None and widget.error, (in_axes, out_axes, exc)
         assert widget.diagram["error"] == widget.error and widget.diagram["outputs"] == []
         return
-    assert widget.error is None, (in_axes, out_axes, widget.error)
+    assert widget.error == "", (in_axes, out_axes, widget.error)
     assert widget.plan.out_shapes == expected.shape
     np.testing.assert_allclose(widget.result, expected, rtol=1e-6)
     assert widget.diagram["outputs"][0]["shape"] == list(expected.shape)
@@ -132,6 +133,32 @@ def test_out_axes_choices_survive_an_error():
     w.in_axes = (0, 0)
     (selector,) = (s for s in w.diagram["selectors"] if s["kind"] == "out_axes")
     assert selector["options"] == [None, 0, 1, -2, -1] and not selector["known"]
+
+
+def test_out_axes_choices_are_remembered_in_python_not_in_the_synced_diagram():
+    w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
+    w.diagram = {}
+    w.in_axes = (0, 0)
+    (selector,) = (s for s in w.diagram["selectors"] if s["kind"] == "out_axes")
+    assert selector["options"] == [None, 0, 1, -2, -1] and not selector["known"]
+
+
+def test_values_refused_from_python_raise_invalid_widget_value():
+    w = AxisExplorer.nested(sin_times, jnp.arange(3.0), jnp.arange(2.0))
+    with pytest.raises(InvalidWidgetValue, match="2 nested vmaps"):
+        w.out_axes = 0
+    formula = AxisExplorer("x * 2", jnp.arange(3.0))
+    with pytest.raises(InvalidWidgetValue, match="built from a formula"):
+        formula.formula = None
+    with pytest.raises(InvalidWidgetValue, match="cells"):
+        AxisExplorer(lambda x: x, np.zeros(2**24 + 1, np.uint8))
+
+
+def test_error_is_a_str_empty_when_the_choice_works():
+    w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
+    assert w.error == ""
+    w.in_axes = (0, 0)
+    assert isinstance(w.error, str) and "different sizes" in w.error
 
 
 @pytest.mark.parametrize(

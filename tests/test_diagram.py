@@ -150,6 +150,33 @@ def test_nested_loop_code_matches_jax(out_axes):
     np.testing.assert_allclose(namespace["batched"](fun, x, y), exp.result)
 
 
+@pytest.mark.parametrize(
+    ("fun", "args", "in_axes"),
+    [
+        (lambda x, y: (x * y,), (jnp.arange(3.0), jnp.arange(4.0)), [(0, None), (None, 0)]),
+        (lambda x, y: x * 2, (jnp.ones((3, 4)), None), [(0, None), (0, None)]),
+    ],
+    ids=["one-element-tuple-output", "None-argument"],
+)
+def test_nested_loop_code_is_only_written_for_single_arrays(fun, args, in_axes):
+    exp = explore(fun, args, in_axes, [0, 0])
+    assert exp.error is None
+    assert describe(exp)["loop_code"] is None
+
+
+def test_a_hidden_output_rank_is_probed_once_for_all_levels(monkeypatch):
+    import vmapwidget.diagram as diagram
+
+    exp = explore(add, (X13, Y31), [(0, 0), (0, 0)], [0, 0])
+    assert exp.error_level == 0 and not exp.plans[0].outputs
+    calls = []
+    monkeypatch.setattr(diagram, "explore", lambda *a: calls.append(a) or explore(*a))
+    d = describe(exp)
+    assert [s["known"] for s in d["selectors"] if s["kind"] == "out_axes"] == [False, False]
+    describe(exp)
+    assert len(calls) == 1
+
+
 def test_inner_level_fault_is_reported_at_the_inner_level():
     exp = explore(sin_times, (jnp.arange(4.0), jnp.arange(3.0)), [(0, None), (None, 1)], [0, 0])
     assert (exp.error_level, exp.error_side, exp.error_args) == (1, "in_axes", (1,))

@@ -396,6 +396,13 @@ def test_names_and_text_must_be_strings():
     assert parse_formula("_x + x_1", ("_x", "x_1"))(1.0, 2.0) == 3.0
 
 
+@pytest.mark.parametrize("text", [b"x", 7, None, ["x"]])
+def test_a_formula_that_is_not_a_str_is_a_formula_error_at_column_1(text):
+    with pytest.raises(FormulaError, match="must be a str") as info:
+        parse_formula(text, ["x"])
+    assert info.value.column == 1 and isinstance(info.value, TypeError)
+
+
 @pytest.mark.parametrize(
     "text",
     [

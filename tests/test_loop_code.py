@@ -7,7 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from vmapwidget import describe_vmap
-from vmapwidget.loop_code import index_expression
+from vmapwidget.codegen import index_expression
 
 
 def _run_loop(plan, fun, *args):

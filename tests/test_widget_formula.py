@@ -132,7 +132,9 @@ def test_formula_edit_is_refused_when_not_editable(warnings):
 def test_formula_edit_of_the_wrong_type_or_size_is_refused(warnings, text):
     w = make(editable_formula=True)
     request(w, 1, formula=text)
-    assert w.formula == "sin(a*x) * y" and w.error.startswith("ignored invalid values")
+    # The parser's own error comes through, with the column it marks (issue 12).
+    assert w.formula == "sin(a*x) * y" and w.error.startswith("formula: ")
+    assert isinstance(w._status["formula_column"], int)
     assert len(w.error) < 400
 
 
@@ -172,6 +174,9 @@ def test_axis_explorer_formula_set_from_python_redraws_or_raises():
     with pytest.raises(ValueError, match="built from a formula"):
         w.formula = None
     assert w.formula == "x + y + 1"
+    with pytest.raises(FormulaError, match="longer than 500") as refused:
+        w.formula = "x" * 501
+    assert refused.value.column == 501 and w.formula == "x + y + 1"
 
 
 def test_axis_explorer_formula_replaces_a_function_and_goes_back():
@@ -198,8 +203,10 @@ def test_axis_explorer_formula_from_the_browser_only_when_editable(caplog):
     custom(w, {"type": "set_formula", "text": "x - y + 5", "request": 4})
     assert sent[-1] == {"type": "applied", "for": "formula", "request": 4}
     np.testing.assert_allclose(w.result, np.full(3, 5.0))
-    for bad, column in (("x +* y", 4), ("__import__('os')", 1), ("x" * 501, None), (7, None)):
-        custom(w, {"type": "set_formula", "text": bad, "request": 5})
+    bad_formulas = (("x +* y", 4), ("__import__('os')", 1), ("x" * 501, 501), (7, None))
+    for request, (bad, column) in enumerate(bad_formulas, start=10):
+        custom(w, {"type": "set_formula", "text": bad, "request": request})
+        assert sent[-1]["request"] == request
         assert sent[-1]["type"] == "rejected" and sent[-1]["for"] == "formula"
         assert sent[-1]["column"] == column and len(sent[-1]["reason"]) < 300
         assert w.formula == "x - y + 5"
@@ -212,7 +219,7 @@ def test_axis_explorer_formula_that_fails_under_vmap_shows_the_error():
     w = AxisExplorer("x + y", x, y, in_axes=(0, None), editable_formula=True)
     assert w.result is None and "(2,)" in w.error and "(4,)" in w.error
     custom(w, {"type": "set_formula", "text": "x * 2", "request": 1})
-    assert w.error is None and w.result.shape == (3, 2)
+    assert w.error == "" and w.result.shape == (3, 2)
 
 
 # -- user code faults -------------------------------------------------------------------------

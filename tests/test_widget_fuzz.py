@@ -295,7 +295,7 @@ def test_axis_explorer_trait_writes(axes, recorder, data):
 def test_axis_explorer_still_answers_after_the_junk(axes):
     for kind, arg, value in [("in_axes", 0, 1), ("in_axes", 1, 0), ("out_axes", None, 1)]:
         custom(axes, {"type": "set_axis", "kind": kind, "level": 0, "arg": arg, "value": value})
-    assert axes.in_axes == (1, 0) and axes.out_axes == 1 and axes.error is None
+    assert axes.in_axes == (1, 0) and axes.out_axes == 1 and axes.error == ""
     np.testing.assert_allclose(axes.result, np.full((2, 3), 2.0))
 
 

@@ -18,12 +18,12 @@ _HOMES = {
     "GridFunctionError": "vmapwidget.kernels",
     "GridKernel": "vmapwidget.kernels",
     "GridResult": "vmapwidget.kernels",
-    "InputLeaf": "vmapwidget.axis_model",
+    "InputLeaf": "vmapwidget.plan",
     "InvalidGridValue": "vmapwidget.widgets",
     "InvalidWidgetValue": "vmapwidget.widgets",
-    "OutputLeaf": "vmapwidget.axis_model",
+    "OutputLeaf": "vmapwidget.plan",
     "PlanView": "vmapwidget.widgets",
-    "VmapPlan": "vmapwidget.axis_model",
+    "VmapPlan": "vmapwidget.plan",
     "VmapWidgetError": "vmapwidget.errors",
     "describe_vmap": "vmapwidget.axis_model",
     "export_html": "vmapwidget.export",
@@ -51,11 +51,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from vmapwidget.axis_model import InputLeaf, OutputLeaf, VmapPlan, describe_vmap
+    from vmapwidget.axis_model import describe_vmap
     from vmapwidget.errors import VmapWidgetError
     from vmapwidget.export import export_html
     from vmapwidget.formula import FormulaError, parse_formula
     from vmapwidget.kernels import GridFunctionError, GridKernel, GridResult
+    from vmapwidget.plan import InputLeaf, OutputLeaf, VmapPlan
     from vmapwidget.widgets import (
         AxisExplorer,
         GridExplorer,

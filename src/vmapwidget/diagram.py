@@ -1,6 +1,7 @@
 """What an AxisExplorer draws: which cells of every array each ``vmap`` call reads and writes.
 
-Pure functions over the core's :func:`~vmapwidget.describe_vmap`; no widgets. A diagram may
+Pure functions over the core's :func:`~vmapwidget.describe_vmap`; no widgets; the code shown
+beside it comes from :mod:`vmapwidget.codegen`. A diagram may
 show one ``vmap`` or a nest of them (``levels``, outermost first): each level has a batch
 index (``b`` for one level, ``i``, ``j``, ... for a nest) and, for every input and output
 leaf, the axis that index walks along, in the coordinates of the whole array.
@@ -19,16 +20,25 @@ leaf, the axis that index walks along, in the coordinates of the whole array.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import jax
 import numpy as np
 
-from vmapwidget.axis_model import VmapPlan, describe_vmap, parameter_names
-from vmapwidget.loop_code import safe_names
+from vmapwidget.axis_model import describe_vmap
+from vmapwidget.codegen import (
+    function_name,
+    index_names,
+    nested_index_expression,
+    nested_loop_code,
+    nested_vmap_call_code,
+    spec_text,
+)
+from vmapwidget.plan import VmapPlan
+from vmapwidget.spec_checks import parameter_names
 
 __all__ = [
     "MAX_VALUE_CELLS",
@@ -37,7 +47,6 @@ __all__ = [
     "describe",
     "explore",
     "in_axis_options",
-    "jax_code",
 ]
 
 MAX_VALUE_CELLS = 64
@@ -70,17 +79,46 @@ class Exploration:
     def depth(self) -> int:
         return len(self.in_axes)
 
+    @cached_property
+    def out_axis_options(self) -> tuple[list[int | None] | None, ...]:
+        """Per level, the choices for its ``out_axes``: None and every axis of the output.
 
-def _vmapped(fun: Callable, in_axes: Sequence[Any], out_axes: Sequence[Any]) -> Callable:
+        ``[]`` for a level whose ``out_axes`` is a pytree (shown, not chosen); ``None`` where
+        a failure hides the output's rank even with ``out_axes`` 0 at every level.
+        """
+        probe: Exploration | None = None
+        options: list[list[int | None] | None] = []
+        for level, spec in enumerate(self.out_axes):
+            if not (spec is None or type(spec) is int):
+                options.append([])
+                continue
+            plans = self.plans
+            if level >= len(plans) or not plans[level].outputs:
+                if probe is None:
+                    probe = explore(self.fun, self.args, self.in_axes, [0] * self.depth)
+                plans = probe.plans
+            if level >= len(plans) or not plans[level].outputs:
+                options.append(None)
+                continue
+            rank = min(len(leaf.example_shape) + 1 for leaf in plans[level].outputs)
+            options.append([None, *range(rank), *range(-rank, 0)])
+        return tuple(options)
+
+
+def _vmapped(
+    fun: Callable[..., Any], in_axes: Sequence[Any], out_axes: Sequence[Any]
+) -> Callable[..., Any]:
     """``vmap(vmap(fun, in_axes[-1], out_axes[-1]), ...)``: levels outermost first."""
     for ia, oa in reversed(list(zip(in_axes, out_axes, strict=True))):
         fun = jax.vmap(fun, in_axes=ia, out_axes=oa)
     return fun
 
 
-def _first_example(args: tuple, plan: VmapPlan) -> tuple | None:
+def _first_example(args: tuple[Any, ...], plan: VmapPlan) -> tuple[Any, ...] | None:
     """The arguments one call of ``plan`` receives (batch index 0); ``None`` if unknown."""
-    flat, start, out = [], 0, []
+    flat: list[Any] = []
+    out: list[Any] = []
+    start = 0
     leaves = list(plan.inputs)
     if sum(jax.tree.structure(a).num_leaves for a in args) != len(leaves):
         return None
@@ -109,7 +147,7 @@ def explore(
     """
     args, in_axes, out_axes = tuple(args), tuple(in_axes), tuple(out_axes)
     plans: list[VmapPlan] = []
-    level_args: tuple | None = args
+    level_args = args
     error: tuple[str, str | None, int, tuple[int, ...]] | None = None
     for level in range(len(in_axes)):
         inner = _vmapped(fun, in_axes[level + 1 :], out_axes[level + 1 :])
@@ -119,9 +157,10 @@ def explore(
             error = (plan.error, plan.error_side, level, plan.error_args)
             if plan.error_side != "function":
                 break
-        level_args = _first_example(level_args, plan)
-        if level_args is None:
+        example = _first_example(level_args, plan)
+        if example is None:
             break
+        level_args = example
     result = None
     if error is None:
         try:
@@ -175,9 +214,10 @@ def _input_axes(exp: Exploration) -> list[list[int | None]]:
     axes: list[list[int | None]] = []
     for i in range(n_leaves):
         kept = list(range(len(known[0][i].shape))) if known else []
-        per_level: list[int | None] = [
-            None if leaves[i].axis is None else kept.pop(leaves[i].axis) for leaves in known
-        ]
+        per_level: list[int | None] = []
+        for leaves in known:
+            axis = leaves[i].axis
+            per_level.append(None if axis is None else kept.pop(axis))
         axes.append(per_level + [None] * (exp.depth - len(known)))
     return axes
 
@@ -189,14 +229,12 @@ def _output_axes(plans: Sequence[VmapPlan]) -> list[list[int | None]]:
         positions: list[int | None] = []
         for leaf in reversed(leaves):
             o = leaf.axis
-            positions = [p + 1 if None not in (p, o) and p >= o else p for p in positions]
+            positions = [
+                p + 1 if p is not None and o is not None and p >= o else p for p in positions
+            ]
             positions.insert(0, o)
         axes.append(positions)
     return axes
-
-
-def _index_letters(depth: int) -> list[str]:
-    return ["b"] if depth == 1 else ["ijklmn"[k] for k in range(depth)]
 
 
 class _Expr:
@@ -211,11 +249,7 @@ class _Expr:
 
 def _index_text(path: str, axes: Sequence[int | None]) -> str:
     """``x[:, <0>]`` style text: level k's index is marked as NUL k NUL."""
-    mapped = {a: k for k, a in enumerate(axes) if a is not None}
-    if not mapped:
-        return path
-    slots = [f"{_MARK}{mapped[a]}{_MARK}" if a in mapped else ":" for a in range(max(mapped) + 1)]
-    return f"{path}[{', '.join(slots)}]"
+    return nested_index_expression(path, axes, [f"{_MARK}{k}{_MARK}" for k in range(len(axes))])
 
 
 def _segments(text: str) -> list[dict[str, Any]]:
@@ -225,11 +259,6 @@ def _segments(text: str) -> list[dict[str, Any]]:
         for i, part in enumerate(parts)
         if i % 2 or part
     ]
-
-
-def _function_name(fun: Callable) -> str:
-    name = getattr(fun, "__name__", "f")
-    return name if name.isidentifier() and name != "<lambda>" else "f"
 
 
 def _call_segments(exp: Exploration, axes: list[list[int | None]]) -> list[dict[str, Any]]:
@@ -245,86 +274,13 @@ def _call_segments(exp: Exploration, axes: list[list[int | None]]) -> list[dict[
         start += len(with_paths)
         tree = jax.tree.unflatten(treedef, exprs)
         texts.append(repr(tree))
-    return _segments(f"{_function_name(exp.fun)}({', '.join(texts)})")
-
-
-def _spec_text(spec: Any) -> str:
-    return repr(tuple(spec) if isinstance(spec, list) else spec)
-
-
-def _vmap_text(exp: Exploration) -> str:
-    """``jax.vmap(jax.vmap(f, ...), ...)``: the batched function, as text."""
-    code = _function_name(exp.fun)
-    for ia, oa in reversed(list(zip(exp.in_axes, exp.out_axes, strict=True))):
-        code = f"jax.vmap({code}, in_axes={_spec_text(ia)}, out_axes={_spec_text(oa)})"
-    return code
-
-
-def jax_code(exp: Exploration) -> str:
-    """The (nested) ``jax.vmap`` call as text."""
-    names = safe_names(parameter_names(exp.fun, len(exp.args)))
-    return f"{_vmap_text(exp)}({', '.join(names)})"
-
-
-def _nested_loop(exp: Exploration, axes: list[list[int | None]]) -> str | None:
-    """The nested Python loops a nest of vmaps replaces, for array arguments and output."""
-    simple = all(jax.tree_util.treedef_is_leaf(jax.tree.structure(a)) for a in exp.args)
-    if not simple or any(len(p.outputs) != 1 for p in exp.plans):
-        return None
-    if any(p.batch_size is None or p.batch_size == 0 for p in exp.plans):
-        return None
-    names = safe_names(parameter_names(exp.fun, len(exp.args)))
-    letters = _index_letters(exp.depth)
-    call = ", ".join(
-        re.sub(f"{_MARK}(\\d+){_MARK}", lambda m: letters[int(m.group(1))], _index_text(n, a))
-        for n, a in zip(names, axes, strict=True)
-    )
-    lines = [
-        "import jax.numpy as jnp",
-        "",
-        "",
-        f"def batched(f, {', '.join(names)}):",
-        f'    """The loops that {exp.depth} nested jax.vmap calls replace."""',
-        f"    {', '.join(names)} = {', '.join(f'jnp.asarray({n})' for n in names)}",
-    ]
-    for k, (letter, plan) in enumerate(zip(letters, exp.plans, strict=True)):
-        pad = "    " * (k + 1)
-        where = "outer" if k == 0 else "inner" if k == exp.depth - 1 else f"level {k}"
-        lines += [
-            f"{pad}results_{letter} = []",
-            f"{pad}for {letter} in range({plan.batch_size}):  # {where} vmap, "
-            f"in_axes={_spec_text(exp.in_axes[k])}",
-        ]
-    pad = "    " * (exp.depth + 1)
-    lines.append(f"{pad}results_{letters[-1]}.append(f({call}))")
-    for k in reversed(range(exp.depth)):
-        axis = exp.plans[k].outputs[0].axis
-        results = f"results_{letters[k]}"
-        stacked = f"{results}[0]" if axis is None else f"jnp.stack({results}, axis={axis})"
-        if k == 0:
-            lines.append(f"    return {stacked}")
-        else:
-            lines.append(f"{'    ' * (k + 1)}results_{letters[k - 1]}.append({stacked})")
-    return "\n".join(lines) + "\n"
+    return _segments(f"{function_name(exp.fun)}({', '.join(texts)})")
 
 
 def in_axis_options(arg: Any) -> list[int | None]:
     """The choices for one argument's ``in_axes``: None and every axis all its leaves have."""
     ranks = [len(np.shape(leaf)) for leaf in jax.tree.leaves(arg)]
     rank = min(ranks, default=0)
-    return [None, *range(rank), *range(-rank, 0)]
-
-
-def _out_axis_options(exp: Exploration, level: int) -> list[int | None] | None:
-    """The choices for a level's ``out_axes``; ``None`` when the output is unknown."""
-    if level < len(exp.plans) and exp.plans[level].outputs:
-        ranks = [len(leaf.example_shape) + 1 for leaf in exp.plans[level].outputs]
-    else:
-        probe = explore(exp.fun, exp.args, exp.in_axes, [0] * exp.depth)
-        if level >= len(probe.plans) or not probe.plans[level].outputs:
-            return None
-        ranks = [len(leaf.example_shape) + 1 for leaf in probe.plans[level].outputs]
-    rank = min(ranks)
     return [None, *range(rank), *range(-rank, 0)]
 
 
@@ -354,12 +310,12 @@ def _selectors(exp: Exploration, fallback: Sequence[list[int | None]]) -> list[d
                     "known": True,
                     "options": in_axis_options(arg) if editable else [],
                     "value": value if editable else None,
-                    "text": _spec_text(value if per_arg is not None else spec),
+                    "text": spec_text(value if per_arg is not None else spec),
                     "editable": editable,
                 }
             )
         editable = out_spec is None or type(out_spec) is int
-        options = _out_axis_options(exp, level) if editable else []
+        options = exp.out_axis_options[level]
         known = options is not None
         if not known:
             options = list(fallback[level]) if level < len(fallback) else [None, 0]
@@ -373,7 +329,7 @@ def _selectors(exp: Exploration, fallback: Sequence[list[int | None]]) -> list[d
                 "known": known,
                 "options": options,
                 "value": out_spec if editable else None,
-                "text": _spec_text(out_spec),
+                "text": spec_text(out_spec),
                 "editable": editable,
             }
         )
@@ -388,9 +344,10 @@ def _leaf(path: str, value: Any, axes: list[int | None], **extra: Any) -> dict[s
 def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> dict[str, Any]:
     """The JSON the frontend draws: levels, input and output leaves, call, code, selectors.
 
-    When a failure hides the output's rank, each level's ``out_axes`` selector offers
-    ``out_options[level]`` (the choices last known, e.g. from the previous description) plus
-    the current value, and says ``"known": False``.
+    When a failure hides the output's rank (:attr:`Exploration.out_axis_options` is
+    ``None`` for that level), the level's ``out_axes`` selector offers ``out_options[level]``
+    (the choices last known, e.g. those of an earlier exploration) plus the current value,
+    and says ``"known": False``.
 
     Leaf ``axes`` lists, per level, the axis of the whole array that the level's batch index
     walks (``None``: not mapped at that level); ``values`` is ``None`` for arrays of more than
@@ -398,13 +355,13 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
     (the slice of the output it fills) are lists of ``{"text"}`` and ``{"level"}`` segments:
     the frontend writes the current index of that level in place of the latter.
     """
-    in_axes = _input_axes(exp)
+    leaf_axes = _input_axes(exp)
     names = parameter_names(exp.fun, len(exp.args))
     inputs = []
     position = 0
     for index, (arg, name) in enumerate(zip(exp.args, names, strict=True)):
         for path, value in jax.tree_util.tree_leaves_with_path(arg):
-            axes = in_axes[position]
+            axes = leaf_axes[position]
             fault = exp.error_side == "in_axes" and index in exp.error_args
             inputs.append(
                 _leaf(name + jax.tree_util.keystr(path), value, axes, arg=index, fault=fault)
@@ -417,7 +374,7 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
         values = jax.tree.leaves(exp.result)
         for leaf, axes, value in zip(exp.plans[0].outputs, out_axes, values, strict=True):
             outputs.append(_leaf(leaf.path, value, axes))
-    letters = _index_letters(exp.depth)
+    letters = index_names(exp.depth)
     levels = (
         [
             {"index": letter, "size": p.batch_size}
@@ -427,20 +384,22 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
         else []
     )
     loop = None
-    if ok:
-        loop = exp.plans[0].loop_code if exp.depth == 1 else _nested_loop(exp, in_axes)
+    if ok and exp.depth == 1:
+        loop = exp.plans[0].loop_code
+    elif ok:
+        loop = nested_loop_code(exp.plans, names, exp.in_axes, leaf_axes)
     return {
         "depth": exp.depth,
         "levels": levels,
         "inputs": inputs,
         "outputs": outputs,
-        "call": _call_segments(exp, in_axes) if ok else None,
+        "call": _call_segments(exp, leaf_axes) if ok else None,
         "writes": _segments(", ".join(_index_text(o["path"], o["axes"]) for o in outputs)),
         "error": exp.error,
         "error_side": exp.error_side,
         "error_level": exp.error_level,
         "error_args": list(exp.error_args),
-        "jax_code": jax_code(exp),
+        "jax_code": nested_vmap_call_code(exp.fun, names, exp.in_axes, exp.out_axes),
         "loop_code": loop,
         "selectors": _selectors(exp, out_options),
         "max_value_cells": MAX_VALUE_CELLS,
@@ -454,7 +413,7 @@ def call_unbatched(fun: Callable[..., Any], arg: Any) -> dict[str, Any]:
     >>> call_unbatched(lambda x: jnp.ones((2, 2)).dot(x), jnp.ones((3, 2)))["error"][:9]
     'TypeError'
     """
-    call = f"{_function_name(fun)}({parameter_names(fun, 1)[0]})"
+    call = f"{function_name(fun)}({parameter_names(fun, 1)[0]})"
     try:
         out = fun(arg)
     except Exception as exc:

@@ -67,6 +67,7 @@ __all__ = [
     "MAX_LITERAL_MAGNITUDE",
     "MAX_NESTING",
     "FormulaError",
+    "FormulaTypeError",
     "parse_formula",
 ]
 
@@ -227,6 +228,10 @@ class FormulaError(VmapWidgetError):
         return type(self), (self.message, self.column, self.text)
 
 
+class FormulaTypeError(FormulaError, TypeError):
+    """The formula is not a ``str`` (at column 1, ``text`` empty); also a ``TypeError``."""
+
+
 def parse_formula(text: str, names: Sequence[str]) -> Callable[..., jax.Array]:
     """Compile ``text`` into a JAX-traceable function of ``names`` (in that order).
 
@@ -235,8 +240,9 @@ def parse_formula(text: str, names: Sequence[str]) -> Callable[..., jax.Array]:
     tuple), and ``inspect.signature`` shows ``names`` as its parameters.
 
     Raises :class:`FormulaError` (a ``ValueError``) when the text is not an accepted formula,
+    :class:`FormulaTypeError` (a FormulaError and a ``TypeError``) when it is not a ``str``,
     ``ValueError`` when a name is not a valid identifier, is repeated, or clashes with a
-    function or constant, and ``TypeError`` when ``text`` or a name is not a string.
+    function or constant, and ``TypeError`` when a name is not a string.
 
     >>> f = parse_formula("hypot(x, y) <= r", ["x", "y", "r"])
     >>> f.names, float(f(3.0, 4.0, 5.0)), float(f(3.0, 4.0, 4.9))
@@ -248,7 +254,7 @@ def parse_formula(text: str, names: Sequence[str]) -> Callable[..., jax.Array]:
     """
     checked_names = _check_names(names)
     if not isinstance(text, str):
-        raise TypeError(f"the formula must be a str, not {type(text).__name__}")
+        raise FormulaTypeError(f"the formula must be a str, not {type(text).__name__}", 1, "")
     _prescan(text)
     source = text.lstrip()
     builder = _Builder(text, len(text) - len(source), checked_names)

@@ -10,11 +10,13 @@ import jax
 import numpy as np
 import traitlets
 
-from vmapwidget.axis_model import VmapPlan
 from vmapwidget.diagram import Exploration, call_unbatched, describe, explore
-from vmapwidget.formula import MAX_FORMULA_LENGTH, FormulaError, parse_formula
-from vmapwidget.widgets._guard import GuardedWidget, short
+from vmapwidget.errors import short
+from vmapwidget.formula import FormulaError, parse_formula
+from vmapwidget.plan import VmapPlan
+from vmapwidget.widgets._guard import GuardedWidget
 from vmapwidget.widgets._static import bundle
+from vmapwidget.widgets.errors import InvalidWidgetValue
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ def formula_names(count: int) -> list[str]:
 def _check_size(args: Sequence[Any]) -> None:
     cells = sum(int(np.prod(np.shape(leaf), dtype=np.int64)) for leaf in jax.tree.leaves(args))
     if cells > MAX_ARGUMENT_CELLS:
-        raise ValueError(
+        raise InvalidWidgetValue(
             f"the arguments have {cells} cells in all; an AxisExplorer shows at most "
             f"{MAX_ARGUMENT_CELLS} (take a slice: the diagram is about shapes and axes)"
         )
@@ -79,6 +81,7 @@ class AxisExplorer(GuardedWidget):
     """
 
     _esm = bundle("axis_explorer")
+    _css = bundle("axis_explorer", "css")
 
     in_axes = traitlets.Any(
         0,
@@ -117,9 +120,10 @@ class AxisExplorer(GuardedWidget):
         self._args = args
         self._depth = _depth
         formula = fun if isinstance(fun, str) else None
-        self._fun = self._parse(formula) if formula is not None else fun
-        self._python_fun = None if formula is not None else fun
-        self._quiet = True
+        self._python_fun = None if isinstance(fun, str) else fun
+        self._fun = self._parse(fun) if isinstance(fun, str) else fun
+        self._out_options: list[list[int | None]] = []
+        self._applying = True
         super().__init__(
             in_axes=in_axes,
             out_axes=out_axes,
@@ -127,7 +131,7 @@ class AxisExplorer(GuardedWidget):
             editable_formula=bool(editable_formula),
             _formula_names=formula_names(len(args)),
         )
-        self._quiet = False
+        self._applying = False
         self._show_unbatched()
         self.on_msg(self._on_browser_message)
         self._refresh()
@@ -165,7 +169,7 @@ class AxisExplorer(GuardedWidget):
         value = proposal["value"]
         value = tuple(value) if isinstance(value, list) else value
         if self._depth > 1 and not (isinstance(value, tuple) and len(value) == self._depth):
-            raise traitlets.TraitError(
+            raise InvalidWidgetValue(
                 f"this explorer shows {self._depth} nested vmaps: give {proposal['trait'].name} "
                 f"as a tuple of {self._depth} specs, outermost first, not {value!r}."
             )
@@ -173,37 +177,33 @@ class AxisExplorer(GuardedWidget):
 
     @traitlets.observe("in_axes", "out_axes")
     def _on_axes(self, _change: dict[str, Any]) -> None:
-        if not self._quiet:
+        if not self._applying:
             self._refresh()
 
-    def _parse(self, text: Any) -> Callable[..., Any]:
-        """The function of a formula of this explorer's arguments. FormulaError, ValueError."""
-        if not isinstance(text, str):
-            raise TypeError(f"a formula must be a str, got {type(text).__name__}")
-        if len(text) > MAX_FORMULA_LENGTH:
-            raise ValueError(
-                f"a formula may have at most {MAX_FORMULA_LENGTH} characters, got {len(text)}"
-            )
+    def _parse(self, text: str) -> Callable[..., Any]:
+        """The function of a formula of this explorer's arguments; raises FormulaError."""
         return parse_formula(text, formula_names(len(self._args)))
 
     @traitlets.validate("formula")
     def _valid_formula(self, proposal: dict[str, Any]) -> str | None:
-        if proposal["value"] is not None:
-            self._proposed_fun = self._parse(proposal["value"])
-        return proposal["value"]
+        text: str | None = proposal["value"]
+        if text is not None:
+            self._parse(text)
+        return text
 
     @traitlets.observe("formula")
     def _on_formula(self, change: dict[str, Any]) -> None:
-        if self._quiet:
+        if self._applying:
             return
-        if change["new"] is None:  # traitlets does not validate None: back to the function
-            if self._python_fun is None:
-                self._quiet = True
-                self.formula = change["old"]
-                self._quiet = False
-                raise ValueError("this AxisExplorer was built from a formula: give a formula")
-            self._proposed_fun = self._python_fun
-        self._fun, self._proposed_fun = self._proposed_fun, None
+        if change["new"] is not None:
+            self._fun = self._parse(change["new"])
+        elif self._python_fun is not None:  # traitlets does not validate None
+            self._fun = self._python_fun
+        else:
+            self._applying = True
+            self.formula = change["old"]
+            self._applying = False
+            raise InvalidWidgetValue("this AxisExplorer was built from a formula: give a formula")
         self._show_unbatched()
         self._refresh()
 
@@ -217,29 +217,29 @@ class AxisExplorer(GuardedWidget):
         Leave one out (``None`` here means "unchanged") to keep it; use the traits to set
         ``None`` itself.
         """
-        self._quiet = True
+        self._applying = True
         try:
             if in_axes is not None:
                 self.in_axes = in_axes
             if out_axes is not None:
                 self.out_axes = out_axes
         finally:
-            self._quiet = False
+            self._applying = False
         self._refresh()
 
     def _levels(self, spec: Any) -> tuple[Any, ...]:
         return spec if self._depth > 1 else (spec,)
 
     def _refresh(self) -> None:
+        """Explore the current axes and draw them; a failure that hides the output's rank
+        keeps offering the ``out_axes`` choices of the last exploration that knew them all."""
         self._exploration: Exploration = explore(
             self._fun, self._args, self._levels(self.in_axes), self._levels(self.out_axes)
         )
-        known = [
-            s["options"]
-            for s in self.diagram.get("selectors", [])
-            if s["kind"] == "out_axes" and s["known"]
-        ]
-        self.diagram = describe(self._exploration, known if len(known) == self._depth else ())
+        self.diagram = describe(self._exploration, self._out_options)
+        known = [c for c in self._exploration.out_axis_options if c is not None]
+        if len(known) == self._depth:
+            self._out_options = known
 
     @property
     def plan(self) -> VmapPlan:
@@ -257,9 +257,9 @@ class AxisExplorer(GuardedWidget):
         return self._exploration.result
 
     @property
-    def error(self) -> str | None:
-        """Why the current choice fails, in plain English, or ``None``."""
-        return self._exploration.error
+    def error(self) -> str:
+        """Why the current choice fails, in plain English; ``""`` when it works."""
+        return self._exploration.error or ""
 
     def _choice(self, content: Any) -> tuple[str, Any]:
         """Validate a selector message from the browser: (trait name, its new value)."""
@@ -293,25 +293,30 @@ class AxisExplorer(GuardedWidget):
     def _on_browser_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         request = content.get("request") if isinstance(content, dict) else None
         request = request if type(request) is int and 0 <= request <= 2**53 else None
+        # Each view names itself (vid, a str of 1-64 chars) and numbers its own requests:
+        # the reply echoes the vid so that only the view that asked takes it.
+        vid = content.get("vid") if isinstance(content, dict) else None
+        view = {"vid": vid} if isinstance(vid, str) and 0 < len(vid) <= 64 else {}
         if isinstance(content, dict) and content.get("type") == "set_formula":
-            self._formula_from_browser(content.get("text"), request)
+            self._formula_from_browser(content.get("text"), request, **view)
             return
+        reply = {"for": "axes", "request": request, **view}
         try:
             kind, value = self._choice(content)
         except ValueError as exc:
             log.warning("AxisExplorer ignored a message from the browser: %s", exc)
-            self.send({"type": "rejected", "for": "axes", "request": request, "reason": str(exc)})
+            self.send({"type": "rejected", **reply, "reason": str(exc)})
             return
         setattr(self, kind, value)
-        self.send({"type": "applied", "for": "axes", "request": request})
+        self.send({"type": "applied", **reply})
 
-    def _formula_from_browser(self, text: Any, request: int | None) -> None:
-        reply = {"for": "formula", "request": request}
+    def _formula_from_browser(self, text: Any, request: int | None, vid: str | None = None) -> None:
+        reply = {"for": "formula", "request": request, **({} if vid is None else {"vid": vid})}
         try:
             if not self.editable_formula:
                 raise ValueError("this widget's formula is not editable")
             self.formula = text
-        except (FormulaError, ValueError, TypeError) as exc:
+        except (FormulaError, traitlets.TraitError, ValueError, TypeError) as exc:
             log.warning("AxisExplorer refused a formula from the browser: %s", short(str(exc)))
             column = exc.column if isinstance(exc, FormulaError) else None
             reason = short(str(exc))

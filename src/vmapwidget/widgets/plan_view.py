@@ -7,7 +7,8 @@ from typing import Any
 
 import traitlets
 
-from vmapwidget.axis_model import VmapPlan, describe_vmap
+from vmapwidget.axis_model import describe_vmap
+from vmapwidget.plan import VmapPlan
 from vmapwidget.widgets._guard import GuardedWidget
 from vmapwidget.widgets._static import bundle
 
@@ -23,6 +24,7 @@ class PlanView(GuardedWidget):
     """
 
     _esm = bundle("plan_view")
+    _css = bundle("plan_view", "css")
     plan = traitlets.Dict(help="The VmapPlan as JSON (see VmapPlan.to_json).").tag(sync=True)
 
     def __init__(
