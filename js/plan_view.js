@@ -1,54 +1,58 @@
 // PlanView: a card that shows what jax.vmap does with the given in_axes/out_axes.
-import css from "./plan_view.css";
+import { h } from "./lib/dom.js";
+import { listenTo, viewLifetime } from "./lib/lifetime.js";
 import { inputSummaries, outputSummaries } from "./lib/shapes.js";
 
-function element(tag, className, text) {
-  const el = document.createElement(tag);
-  if (className) el.className = className;
-  if (text !== undefined) el.textContent = text;
-  return el;
-}
+/** @typedef {ReturnType<typeof inputSummaries>[number] | ReturnType<typeof outputSummaries>[number]} Summary */
+/** @typedef {import("./lib/shapes.js").Plan} Plan */
 
+/** @param {Summary} summary */
 function shapeRow(summary) {
-  const row = element("div", "vw-row" + (summary.atFault ? " vw-fault" : ""));
-  row.append(element("code", "vw-path", summary.path));
-  const chips = element("span", "vw-chips");
-  for (const chip of summary.chips) {
-    const c = element("span", "vw-chip" + (chip.batch ? " vw-batch" : ""), String(chip.size));
-    c.title = chip.batch ? `batch axis ${chip.axis}` : `axis ${chip.axis}`;
-    chips.append(c);
-  }
-  if (summary.chips.length === 0) chips.append(element("span", "vw-chip vw-scalar", "scalar"));
-  row.append(chips, element("span", "vw-label", summary.label));
-  return row;
+  const atFault = "atFault" in summary && summary.atFault;
+  const chips = h(
+    "span",
+    { className: "vw-chips" },
+    summary.chips.map((chip) =>
+      h("span", {
+        className: `vw-chip${chip.batch ? " vw-batch" : ""}`,
+        text: String(chip.size),
+        title: chip.batch ? `batch axis ${chip.axis}` : `axis ${chip.axis}`,
+      }),
+    ),
+  );
+  if (summary.chips.length === 0) chips.append(h("span", { className: "vw-chip vw-scalar", text: "scalar" }));
+  return h("div", { className: `vw-row${atFault ? " vw-fault" : ""}` }, [
+    h("code", { className: "vw-path", text: summary.path }),
+    chips,
+    h("span", { className: "vw-label", text: summary.label }),
+  ]);
 }
 
+/**
+ * @param {HTMLElement} root
+ * @param {Plan} plan
+ */
 function draw(root, plan) {
-  root.replaceChildren();
-  root.append(element("code", "vw-jax-code", plan.jax_code ?? ""));
-  const inputs = element("div", "vw-section");
-  inputs.append(element("div", "vw-heading", "inputs"));
-  for (const s of inputSummaries(plan)) inputs.append(shapeRow(s));
-  root.append(inputs);
-  const outputs = element("div", "vw-section");
-  outputs.append(element("div", "vw-heading", "output"));
-  if (plan.error) {
-    outputs.append(element("div", "vw-error", plan.error));
-  } else {
-    for (const s of outputSummaries(plan)) outputs.append(shapeRow(s));
-  }
-  root.append(outputs);
+  const heading = (/** @type {string} */ text) => h("div", { className: "vw-heading", text });
+  const outputs = plan.error
+    ? [h("div", { className: "vw-error", text: plan.error })]
+    : outputSummaries(plan).map(shapeRow);
+  root.replaceChildren(
+    h("code", { className: "vw-jax-code", text: plan.jax_code ?? "" }),
+    h("div", { className: "vw-section" }, [heading("inputs"), ...inputSummaries(plan).map(shapeRow)]),
+    h("div", { className: "vw-section" }, [heading("output"), ...outputs]),
+  );
 }
 
-function render({ model, el }) {
-  const style = element("style");
-  style.textContent = css;
-  const root = element("div", "vw-plan-view");
-  el.append(style, root);
+/** @type {import("@anywidget/types").Render<{ plan: Plan }>} */
+function render({ model, el, signal: host }) {
+  const { signal, cleanup } = viewLifetime(host);
+  const root = h("div", { className: "vw-plan-view" });
+  el.append(root);
   const redraw = () => draw(root, model.get("plan"));
-  model.on("change:plan", redraw);
+  listenTo(model, signal, [["change:plan", redraw]]);
   redraw();
-  return () => model.off("change:plan", redraw);
+  return cleanup;
 }
 
 export default { render };

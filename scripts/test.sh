@@ -10,8 +10,13 @@ echo "== lint (ruff)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
-echo "== JS unit tests (node --test)"
+echo "== type check (mypy --strict on src/)"
+.venv/bin/mypy
+
+echo "== JS unit tests (node --test), JSDoc types (tsc) and lint (biome)"
 npm test --silent
+npx tsc -p tsconfig.json
+npx biome check js
 
 echo "== the wheel (it ships the built JS) into .venv-wheel, a venv whose PATH has no Node"
 rm -rf dist

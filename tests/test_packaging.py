@@ -32,6 +32,9 @@ def test_wheel_ships_every_bundle(wheel):
     shipped = {Path(n).name for n in names if n.startswith("vmapwidget/static/")}
     built = {p.name for p in (ROOT / "src/vmapwidget/static").glob("*.js")}
     assert built
+    sheets = {p.name for p in (ROOT / "src/vmapwidget/static").glob("*.css")}
+    assert {"axis_explorer.css", "grid_explorer.css", "plan_view.css"} <= sheets <= shipped
+    assert "export_runtime.js" in built
     assert built <= shipped
     assert not any(n.startswith(("js/", "node_modules/", "tests/")) for n in names)
 

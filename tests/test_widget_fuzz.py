@@ -147,7 +147,7 @@ def check_grid(w: GridExplorer, editable: bool) -> None:
     assert check_range(w.x_range, "x") == w.x_range and check_range(w.y_range, "y") == w.y_range
     assert w.colormap in COLORMAPS and w.editable_formula is editable
     assert (w.formula is None) if not editable else (w.formula in (None, "a * x", "sin(a*x) * y"))
-    assert len(w.error) < 1000 and len(w._last_seq) <= MAX_VIEWS
+    assert len(w.error) < 1000 and len(w._views._seq) <= MAX_VIEWS
 
 
 @given(content=st.one_of(grid_requests, grid_requests, junk))
@@ -155,7 +155,7 @@ def check_grid(w: GridExplorer, editable: bool) -> None:
 def test_grid_explorer_custom_messages(grid, recorder, content):
     if isinstance(content, dict) and content.get("seq") is AUTO:
         vid = content.get("vid")
-        content["seq"] = grid._last_seq.get(vid if isinstance(vid, str) else "", -1) + 1
+        content["seq"] = grid._views._seq.get(vid if isinstance(vid, str) else "", -1) + 1
     replies = grid._status["reply"]
     rejected = logged(recorder, lambda: custom(grid, content))
     status = grid._status
@@ -219,7 +219,7 @@ def test_grid_explorer_draws_right_after_the_junk(grid):
 def test_many_views_do_not_grow_memory(grid):
     for k in range(10 * MAX_VIEWS):
         custom(grid, {"type": "request", "vid": f"view-{k}", "seq": 0, "params": {"a": 1.0}})
-    assert len(grid._last_seq) == MAX_VIEWS
+    assert len(grid._views._seq) == MAX_VIEWS
     COUNTS["GridExplorer custom"] += 10 * MAX_VIEWS
 
 

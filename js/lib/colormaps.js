@@ -2,6 +2,7 @@
 // Each map is 256 RGB colours as a hex string; `bad` is the "no value" colour used for NaN
 // and ±inf cells, chosen to be absent from the map itself.
 
+/** @type {Record<string, string>} */
 const HEX = {
   viridis:
     "44015444025645045745055946075a46085c460a5d460b5e470d60470e61471063471164471365481467481668481769" +
@@ -107,31 +108,58 @@ const HEX = {
     "f0f0f0f1f1f1f2f2f2f3f3f3f4f4f4f5f5f5f6f6f6f7f7f7f8f8f8f9f9f9fafafafbfbfbfcfcfcfdfdfdfefefeffffff",
 };
 
-const BAD = {"viridis": "#888888", "plasma": "#888888", "magma": "#4fc3f7", "cividis": "#e040fb", "coolwarm": "#2e7d32", "gray": "#e53935"};
+/** @type {Record<string, string>} */
+const BAD = {
+  viridis: "#888888",
+  plasma: "#888888",
+  magma: "#4fc3f7",
+  cividis: "#e040fb",
+  coolwarm: "#2e7d32",
+  gray: "#e53935",
+};
 /** Names of the colour maps, in the order the selector offers them. */
 export const COLORMAP_NAMES = Object.keys(HEX);
 
+/** @param {string} hex */
 function parseHex(hex) {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
 
-/** [r, g, b] of a "#rrggbb" colour. */
+/**
+ * [r, g, b] of a "#rrggbb" colour.
+ *
+ * @param {string} css
+ */
 export function parseColour(css) {
   return Array.from(parseHex(css.replace("#", "")));
 }
 
-/** Pack r, g, b into one little-endian RGBA pixel (as ImageData's Uint32 view reads it). */
+/**
+ * Pack r, g, b into one little-endian RGBA pixel (as ImageData's Uint32 view reads it).
+ *
+ * @param {number} r
+ * @param {number} g
+ * @param {number} b
+ */
 export function packRGBA(r, g, b) {
   return ((255 << 24) | (b << 16) | (g << 8) | r) >>> 0;
 }
 
+/**
+ * @typedef {{ name: string, rgb: Uint8Array, pixels: Uint32Array, bad: number, badCss: string }} Colormap
+ */
+
+/** @type {Map<string, Colormap>} */
 const cache = new Map();
 
 /**
  * The colour map `name` as {rgb: Uint8Array(768), pixels: Uint32Array(256), bad: pixel,
  * badCss}. Unknown names fall back to viridis.
+ *
+ * @param {string} name
+ * @returns {Colormap}
  */
 export function colormap(name) {
   const key = name in HEX ? name : "viridis";
@@ -142,10 +170,15 @@ export function colormap(name) {
     const [r, g, b] = parseColour(BAD[key]);
     cache.set(key, { name: key, rgb, pixels, bad: packRGBA(r, g, b), badCss: BAD[key] });
   }
-  return cache.get(key);
+  return /** @type {Colormap} */ (cache.get(key));
 }
 
-/** "rgb(r, g, b)" of entry `index` (0 … 255) of a colour map. */
+/**
+ * "rgb(r, g, b)" of entry `index` (0 … 255) of a colour map.
+ *
+ * @param {Colormap} map
+ * @param {number} index
+ */
 export function cssColour(map, index) {
   const i = 3 * Math.max(0, Math.min(255, index));
   return `rgb(${map.rgb[i]}, ${map.rgb[i + 1]}, ${map.rgb[i + 2]})`;

@@ -1,11 +1,19 @@
 // Canvas drawing of GridExplorer's chrome: axes, ticks, labels and the colour bar. The same
 // function draws the on-screen chrome and the exported PNG, so both look alike.
 import { cssColour } from "./colormaps.js";
+import { CONSTANTS } from "./constants.js";
 import { formatTick, niceTicks } from "./grid_ticks.js";
 
-/** Figure geometry in CSS pixels: the plot rectangle and the colour bar beside it. */
-export function figureLayout(width = 560, height = 420) {
-  const margin = { left: 58, right: 86, top: 14, bottom: 44 };
+/**
+ * Figure geometry in CSS pixels: the plot rectangle and the colour bar beside it. The
+ * default size and the margins are shared with Python (constants.json), which sizes the
+ * frames it sends from the plot's size.
+ *
+ * @param {number} [width]
+ * @param {number} [height]
+ */
+export function figureLayout(width = CONSTANTS.figure.width, height = CONSTANTS.figure.height) {
+  const { margin } = CONSTANTS.figure;
   const plot = {
     x: margin.left,
     y: margin.top,
@@ -17,8 +25,16 @@ export function figureLayout(width = 560, height = 420) {
 }
 
 /** Theme colours and font from JupyterLab's --jp-* CSS variables, with light fallbacks. */
+/**
+ * @param {Element} el
+ * @returns {Theme}
+ */
 export function themeOf(el) {
   const style = getComputedStyle(el);
+  /**
+   * @param {string} name
+   * @param {string} fallback
+   */
   const v = (name, fallback) => style.getPropertyValue(name).trim() || fallback;
   return {
     text: v("--jp-ui-font-color1", "rgba(0, 0, 0, 0.87)"),
@@ -29,6 +45,22 @@ export function themeOf(el) {
   };
 }
 
+/**
+ * @typedef {{ text: string, muted: string, line: string, background: string, font: string }} Theme
+ * @typedef {ReturnType<typeof figureLayout>} Layout
+ * @typedef {{
+ *   layout: Layout, xExtent: number[], yExtent: number[], names: string[], vmin: number,
+ *   vmax: number, map: import("./colormaps.js").Colormap, nonfinite: number, theme: Theme,
+ * }} Chrome
+ */
+
+/**
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {number} x0
+ * @param {number} y0
+ * @param {number} x1
+ * @param {number} y1
+ */
 function axisLine(ctx, x0, y0, x1, y1) {
   ctx.beginPath();
   ctx.moveTo(x0, y0);
@@ -40,10 +72,13 @@ function axisLine(ctx, x0, y0, x1, y1) {
  * Draw axes with ticks for the x/y extents, axis names and a colour bar for [vmin, vmax]
  * onto `ctx` (already scaled to CSS pixels). `chrome` = {layout, xExtent, yExtent, names,
  * vmin, vmax, map, nonfinite, theme}.
+ *
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {Chrome} chrome
  */
 export function drawChrome(ctx, chrome) {
-  const { layout, xExtent, yExtent, names, map, theme } = chrome;
-  const { plot, bar } = layout;
+  const { layout, xExtent, yExtent, names, theme } = chrome;
+  const { plot } = layout;
   ctx.clearRect(0, 0, layout.width, layout.height);
   ctx.lineWidth = 1;
   ctx.strokeStyle = theme.line;
@@ -82,6 +117,10 @@ export function drawChrome(ctx, chrome) {
   drawColourBar(ctx, chrome);
 }
 
+/**
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {Chrome} chrome
+ */
 function drawColourBar(ctx, { layout, vmin, vmax, map, nonfinite, theme }) {
   const { bar } = layout;
   const swatch = nonfinite > 0 ? 16 : 0;

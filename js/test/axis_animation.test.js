@@ -1,14 +1,8 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  SPEEDS,
-  initialState,
-  intervalMs,
-  levelIndices,
-  reduce,
-  totalCalls,
-} from "../lib/axis_animation.js";
-import { nextOption, requestQueue } from "../lib/axis_requests.js";
+import { test } from "node:test";
+import { initialState, intervalMs, levelIndices, reduce, SPEEDS, totalCalls } from "../lib/axis_animation.js";
+import { nextOption } from "../lib/keyboard.js";
+import { LatestWins, replaceRequest } from "../lib/request_queue.js";
 
 const run = (state, ...types) => types.reduce((s, type) => reduce(s, { type }), state);
 
@@ -75,7 +69,16 @@ test("call numbers map to one index per level, outermost first", () => {
 
 test("selector requests: one in flight, the latest queued choice wins", () => {
   const sent = [];
-  const queue = requestQueue((m) => sent.push(m));
+  // AxisExplorer's queues: whole messages (the newest replaces the queued one), numbered
+  // in `request`; a reply without a number releases whichever request is in flight.
+  const flow = new LatestWins((m) => sent.push(m), { merge: replaceRequest, seqKey: "request" });
+  const queue = {
+    submit: (/** @type {object} */ m) => flow.request(m),
+    reply: (/** @type {number | null} */ r) => (r === null ? flow.reset() : flow.done(r)),
+    get busy() {
+      return flow.busy;
+    },
+  };
   queue.submit({ value: 0 });
   queue.submit({ value: 1 });
   queue.submit({ value: 2 });

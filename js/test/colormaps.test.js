@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { COLORMAP_NAMES, colormap, cssColour, packRGBA, parseColour } from "../lib/colormaps.js";
 
 test("every colour map has 256 entries and a bad colour absent from the map", () => {

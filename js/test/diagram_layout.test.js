@@ -1,7 +1,6 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import {
-  MAX_BINS,
   arrange,
   axisCaption,
   binLabel,
@@ -11,21 +10,27 @@ import {
   formatShape,
   inputCellState,
   layoutLeaf,
+  MAX_BINS,
   outputCellState,
   segmentsText,
   wholeBadge,
 } from "../lib/diagram_layout.js";
 
-const at = (layout, slice, row, col) =>
-  layout.cells.find((c) => c.slice === slice && c.row === row && c.col === col);
+const at = (layout, slice, row, col) => layout.cells.find((c) => c.slice === slice && c.row === row && c.col === col);
 
 test("bins cover every index once, one per index for short axes", () => {
-  assert.deepEqual(bins(3), [[0, 1], [1, 2], [2, 3]]);
+  assert.deepEqual(bins(3), [
+    [0, 1],
+    [1, 2],
+    [2, 3],
+  ]);
   const long = bins(50);
   assert.equal(long.length, MAX_BINS);
   assert.equal(long[0][0], 0);
   assert.equal(long.at(-1)[1], 50);
-  long.slice(1).forEach(([start], k) => assert.equal(start, long[k][1]));
+  long.slice(1).forEach(([start], k) => {
+    assert.equal(start, long[k][1]);
+  });
   assert.deepEqual(bins(0), [[0, 0]]);
 });
 
@@ -52,7 +57,10 @@ test("small arrays get one cell per element, with its value", () => {
   assert.equal(layout.cells.length, 6);
   assert.equal(layout.binned, false);
   assert.equal(at(layout, 0, 1, 2).value, "6");
-  assert.deepEqual(at(layout, 0, 1, 0).ranges, [[1, 2], [0, 1]]);
+  assert.deepEqual(at(layout, 0, 1, 0).ranges, [
+    [1, 2],
+    [0, 1],
+  ]);
   const scalar = layoutLeaf({ shape: [], values: ["3"] });
   assert.equal(scalar.cells.length, 1);
   assert.equal(scalar.cells[0].value, "3");
@@ -119,7 +127,10 @@ test("captions name the batch axis, its level and its size", () => {
   const single = [{ index: "b", size: 3 }];
   assert.equal(axisCaption([1, 3], [1], 1, single), "batch · axis 1 · size 3");
   assert.equal(axisCaption([1, 3], [1], 0, single), "axis 0 · size 1");
-  const nest = [{ index: "i", size: 4 }, { index: "j", size: 5 }];
+  const nest = [
+    { index: "i", size: 4 },
+    { index: "j", size: 5 },
+  ];
   assert.equal(axisCaption([4, 5], [0, 1], 1, nest), "batch j · axis 1 · size 5");
   assert.equal(wholeBadge("input", [null], single), "passed whole to every call");
   assert.equal(wholeBadge("input", [0], single), null);

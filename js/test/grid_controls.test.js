@@ -1,14 +1,7 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  clampInput,
-  movedRange,
-  nearestStep,
-  niceStep,
-  sliderStep,
-  steppedValue,
-  stepsWith,
-} from "../lib/grid_controls.js";
+import { test } from "node:test";
+import { clampInput, movedRange, nearestStep, niceStep, sliderStep, stepsWith } from "../lib/grid_controls.js";
+import { steppedValue } from "../lib/keyboard.js";
 
 test("resolution steps", () => {
   const steps = [1, 8, 64, 128];

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { colormap } from "../lib/colormaps.js";
 import {
   cellAt,
@@ -32,14 +32,24 @@ test("frameArrays views the buffers without copying when aligned and copies when
 
 test("uint16 levels map to colour index level >> 8", () => {
   const arrays = frameArrays(meta16, view(levels), null);
-  assert.deepEqual([0, 1, 2, 3, 4, 5].map((k) => colourIndex(meta16, arrays, k)), [0, 1, 2, 255, 128, 255]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5].map((k) => colourIndex(meta16, arrays, k)),
+    [0, 1, 2, 255, 128, 255],
+  );
 });
 
 test("paintPixels puts x along columns and y upwards", () => {
   const map = colormap("gray");
   const out = paintPixels(new Uint32Array(6), meta16, frameArrays(meta16, view(levels), null), map);
   // row 0 (top) is j = 2: cells (0, 2) and (1, 2); row 2 (bottom) is j = 0.
-  assert.deepEqual(Array.from(out), [map.pixels[2], map.pixels[255], map.pixels[1], map.pixels[128], map.pixels[0], map.pixels[255]]);
+  assert.deepEqual(Array.from(out), [
+    map.pixels[2],
+    map.pixels[255],
+    map.pixels[1],
+    map.pixels[128],
+    map.pixels[0],
+    map.pixels[255],
+  ]);
 });
 
 test("non-finite cells take the bad colour and read back as NaN/±inf", () => {
@@ -60,7 +70,10 @@ test("float32 frames are coloured from vmin/vmax and read back exactly", () => {
   const meta = { nx: 1, ny: 4, vmin: -1, vmax: 1, encoding: "float32", nonfinite: 1 };
   const values = new Float32Array([-1, 0, 1, NaN]);
   const arrays = frameArrays(meta, view(values), view(new Uint8Array([0, 0, 0, 1])));
-  assert.deepEqual([0, 1, 2, 3].map((k) => colourIndex(meta, arrays, k)), [0, 128, 255, -1]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((k) => colourIndex(meta, arrays, k)),
+    [0, 128, 255, -1],
+  );
   assert.equal(valueAt(meta, arrays, 0, 1), 0);
   assert.equal(colourIndex({ ...meta, vmax: -1 }, arrays, 0), 128);
 });
@@ -91,10 +104,16 @@ test("fine grids are sampled down to the pixels shown, nearest cell per pixel ce
 test("uint8 frames carry the colour index itself", () => {
   const meta = { nx: 1, ny: 3, vmin: 0, vmax: 1, encoding: "uint8", nonfinite: 0 };
   const arrays = frameArrays(meta, view(new Uint8Array([0, 128, 255])), null);
-  assert.deepEqual([0, 1, 2].map((k) => colourIndex(meta, arrays, k)), [0, 128, 255]);
+  assert.deepEqual(
+    [0, 1, 2].map((k) => colourIndex(meta, arrays, k)),
+    [0, 128, 255],
+  );
   assert.equal(valueAt(meta, arrays, 0, 1), 128.5 / 256);
   const map = colormap("gray");
-  assert.deepEqual(Array.from(paintPixels(new Uint32Array(3), meta, arrays, map)), [255, 128, 0].map((k) => map.pixels[k]));
+  assert.deepEqual(
+    Array.from(paintPixels(new Uint32Array(3), meta, arrays, map)),
+    [255, 128, 0].map((k) => map.pixels[k]),
+  );
 });
 
 test("a sampled frame (sx × sy of nx × ny cells) paints and reads like the whole grid", () => {
@@ -111,7 +130,8 @@ test("a sampled frame (sx × sy of nx × ny cells) paints and reads like the who
   // Pixel (column c, row r from the top) shows grid cell (columns[c], rows[sy - 1 - r]).
   const expected = [];
   for (let r = 0; r < 3; r++) {
-    for (let c = 0; c < 2; c++) expected.push(map.pixels[colourIndex(metaFull, arraysFull, columns[c] * 4 + rows[2 - r])]);
+    for (let c = 0; c < 2; c++)
+      expected.push(map.pixels[colourIndex(metaFull, arraysFull, columns[c] * 4 + rows[2 - r])]);
   }
   assert.deepEqual(Array.from(paintPixels(new Uint32Array(6), metaSent, arraysSent, map)), expected);
   for (let i = 0; i < 2; i++) {

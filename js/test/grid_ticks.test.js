@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { formatMs, formatTick, formatValue, niceTicks } from "../lib/grid_ticks.js";
 
 test("niceTicks picks 1-2-2.5-5 steps inside the range", () => {

@@ -1,5 +1,5 @@
-import { test } from "node:test";
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { axisLabel, dimensionChips, formatShape, inputSummaries, outputSummaries } from "../lib/shapes.js";
 
 test("formatShape writes Python tuple syntax", () => {
@@ -42,14 +42,20 @@ test("inputSummaries labels each input of the tutorial's (1, 0) example", () => 
 
 test("inputSummaries flags the argument at fault", () => {
   const plan = { ...tutorialPlan, error: "sizes differ", error_args: [1] };
-  assert.deepEqual(inputSummaries(plan).map((s) => s.atFault), [false, true]);
+  assert.deepEqual(
+    inputSummaries(plan).map((s) => s.atFault),
+    [false, true],
+  );
 });
 
 test("outputSummaries puts the batch where out_axes says", () => {
   const [out] = outputSummaries(tutorialPlan);
   assert.equal(out.shape, "(1, 3)");
   assert.equal(out.label, "batch · axis 1 · size 3");
-  const unbatched = outputSummaries({ ...tutorialPlan, outputs: [{ path: "out", shape: [2], example_shape: [2], axis: null }] });
+  const unbatched = outputSummaries({
+    ...tutorialPlan,
+    outputs: [{ path: "out", shape: [2], example_shape: [2], axis: null }],
+  });
   assert.equal(unbatched[0].label, "not batched (out_axes None)");
 });
 

@@ -38,7 +38,7 @@ from vmapwidget.codegen import (
     spec_text,
 )
 from vmapwidget.plan import VmapPlan
-from vmapwidget.spec_checks import parameter_names
+from vmapwidget.spec_checks import leaf_count, parameter_names
 
 __all__ = [
     "MAX_VALUE_CELLS",
@@ -120,7 +120,7 @@ def _first_example(args: tuple[Any, ...], plan: VmapPlan) -> tuple[Any, ...] | N
     out: list[Any] = []
     start = 0
     leaves = list(plan.inputs)
-    if sum(jax.tree.structure(a).num_leaves for a in args) != len(leaves):
+    if sum(leaf_count(a) for a in args) != len(leaves):
         return None
     for arg in args:
         for value in jax.tree.leaves(arg):
@@ -131,9 +131,9 @@ def _first_example(args: tuple[Any, ...], plan: VmapPlan) -> tuple[Any, ...] | N
                 value = value[(slice(None),) * leaf.axis + (0,)]
             flat.append(value)
     for arg in args:
-        treedef = jax.tree.structure(arg)
-        out.append(jax.tree.unflatten(treedef, flat[start : start + treedef.num_leaves]))
-        start += treedef.num_leaves
+        treedef, count = jax.tree.structure(arg), leaf_count(arg)
+        out.append(jax.tree.unflatten(treedef, flat[start : start + count]))
+        start += count
     return tuple(out)
 
 
@@ -205,7 +205,7 @@ def _input_axes(exp: Exploration) -> list[list[int | None]]:
 
     Levels that could not be planned (after an error) map nothing.
     """
-    n_leaves = sum(jax.tree.structure(a).num_leaves for a in exp.args)
+    n_leaves = sum(leaf_count(a) for a in exp.args)
     known = []
     for plan in exp.plans:
         if len(plan.inputs) != n_leaves:

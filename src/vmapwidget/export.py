@@ -1,8 +1,9 @@
 """Static export: a self-contained HTML page that shows widgets' last state, no kernel needed.
 
-The page inlines each widget's ES module and synced state (binary traits as base64) and gives
-the module a small in-page model, so the last picture (heatmap, diagram, code) is drawn by
-the same frontend code as in JupyterLab. Controls stay live only where they are pure
+The page inlines each widget's ES module, stylesheet and synced state (binary traits as
+base64), and a runtime (js/export_runtime.js, bundled into static/) that gives each module a
+small in-page model, so the last picture (heatmap, diagram, code) is drawn by the same
+frontend code as in JupyterLab. Controls stay live only where they are pure
 frontend state (the animation, the colour map, hover); nothing can reach a kernel.
 
 >>> import jax.numpy as jnp
@@ -18,6 +19,7 @@ import base64
 import html as html_lib
 import json
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,64 +27,17 @@ import anywidget
 
 __all__ = ["export_html"]
 
-_RUNTIME = """
-const decode = (text) => {
-  const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  return new DataView(bytes.buffer);
-};
 
-class StaticModel {
-  constructor(state, buffers) {
-    this.state = { ...state };
-    for (const [key, text] of Object.entries(buffers)) this.state[key] = decode(text);
-    this.listeners = new Map();
-  }
-  get(name) { return this.state[name]; }
-  set(name, value) {
-    this.state[name] = value;
-    for (const callback of this.listeners.get(`change:${name}`) ?? []) callback();
-  }
-  save_changes() {}
-  send() {}
-  on(event, callback) {
-    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
-    this.listeners.get(event).add(callback);
-  }
-  off(event, callback) {
-    if (!event) { this.listeners.clear(); return; }
-    if (callback) this.listeners.get(event)?.delete(callback);
-    else this.listeners.delete(event);
-  }
-}
+def _runtime() -> str:
+    """The page's runtime: js/export_runtime.js, bundled into static/ by ``npm run build``."""
+    path = resources.files("vmapwidget").joinpath("static/export_runtime.js")
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{path} is missing: the frontend was not built. From a source checkout run "
+            "`npm install && npm run build` (pip install . does this for you)."
+        )
+    return path.read_text(encoding="utf-8")
 
-const experimental = {
-  invoke: async () => { throw new Error("static page: there is no kernel"); },
-};
-
-for (const holder of document.querySelectorAll("script.vw-static-state")) {
-  const { esm, css, state, buffers } = JSON.parse(holder.textContent);
-  const el = document.getElementById(holder.dataset.target);
-  try {
-    if (css) {
-      const style = document.createElement("style");
-      style.textContent = css;
-      document.head.append(style);
-    }
-    const url = URL.createObjectURL(new Blob([esm], { type: "text/javascript" }));
-    const module = await import(url);
-    const definition = module.default ?? module;
-    const widget = typeof definition === "function" ? await definition() : definition;
-    const model = new StaticModel(state, buffers);
-    await widget.initialize?.({ model, experimental });
-    await widget.render({ model, el, experimental });
-    el.dataset.rendered = "true";
-  } catch (error) {
-    el.textContent = `This widget could not be shown: ${error}`;
-    el.classList.add("vw-static-error");
-    console.error(error);
-  }
-}
-"""
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -142,7 +97,7 @@ def export_html(
             f'<script type="application/json" class="vw-static-state" data-target="{target}">'
             f"{_script_json(_widget_payload(widget))}</script>"
         )
-    page = _PAGE.format(title=html_lib.escape(title), widgets="\n".join(blocks), runtime=_RUNTIME)
+    page = _PAGE.format(title=html_lib.escape(title), widgets="\n".join(blocks), runtime=_runtime())
     if path is not None:
         Path(path).write_text(page, encoding="utf-8")
     return page

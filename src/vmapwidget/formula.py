@@ -72,6 +72,8 @@ __all__ = [
 ]
 
 MAX_FORMULA_LENGTH = 500
+_LOCATED = (ast.expr, ast.stmt, ast.keyword, ast.arg)
+"""AST nodes that carry a line and column."""
 """Longest formula accepted, in characters."""
 
 MAX_NESTING = 32
@@ -358,7 +360,8 @@ class _Builder:
         return self._offset(error.lineno or 1, error.offset - 1) + 1
 
     def _fail(self, message: str, node: ast.AST) -> NoReturn:
-        _raise_at(message, self._offset(node.lineno, node.col_offset), self._text)
+        line, column = (node.lineno, node.col_offset) if isinstance(node, _LOCATED) else (1, 0)
+        _raise_at(message, self._offset(line, column), self._text)
 
     def _fail_after(self, message: str, node: ast.expr) -> NoReturn:
         """Fail at the character right after ``node`` (the ``.`` or ``[`` that follows it)."""
@@ -419,10 +422,11 @@ class _Builder:
     def _binary(self, node: ast.BinOp, depth: int) -> Evaluator:
         """A left-nested chain such as ``a + b * c - d`` is one level, evaluated in a loop."""
         chain = []
-        while isinstance(node, ast.BinOp):
-            chain.append(node)
-            node = node.left
-        first = self.build(node, depth + 1)
+        left: ast.expr = node
+        while isinstance(left, ast.BinOp):
+            chain.append(left)
+            left = left.left
+        first = self.build(left, depth + 1)
         steps = [(self._operator(link), self.build(link.right, depth + 1)) for link in chain[::-1]]
 
         def evaluate(args: tuple[Any, ...]) -> Any:

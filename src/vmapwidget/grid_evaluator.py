@@ -31,6 +31,7 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -43,13 +44,29 @@ from vmapwidget.kernels import (
     grid_axis,
 )
 
-__all__ = ["DEFAULT_FRAME_BUDGET_MS", "GridEvaluator", "GridFrame", "Unit", "plan_levels"]
+__all__ = [
+    "DEFAULT_FRAME_BUDGET_MS",
+    "GridEvaluator",
+    "GridFrame",
+    "Unit",
+    "check_frame_budget",
+    "plan_levels",
+]
 
 DEFAULT_FRAME_BUDGET_MS = 30.0
 """The time one frame may take to compute before an evaluation goes progressive (ms)."""
 
 MIN_LEVEL = 8
 """The coarsest resolution a progressive evaluation starts from."""
+
+
+def check_frame_budget(budget_ms: Any) -> float:
+    """A frame budget in ms: a number from 1 to 10,000."""
+    if isinstance(budget_ms, bool) or not isinstance(budget_ms, (int, float)):
+        raise ValueError(f"frame_budget_ms must be a number, got {budget_ms!r}")
+    if not 1 <= budget_ms <= 10_000:
+        raise ValueError(f"frame_budget_ms must be between 1 and 10000, got {budget_ms}")
+    return float(budget_ms)
 
 
 def plan_levels(

@@ -37,6 +37,16 @@ import numpy as np
 
 from vmapwidget.constants import COLORMAP_ENTRIES, ENCODINGS, NONFINITE_CODES, UINT16_QUANTA
 
+__all__ = [
+    "ENCODINGS",
+    "decode_grid",
+    "encode_grid",
+    "nonfinite_mask",
+    "quantize",
+    "sample_indices",
+    "value_range",
+]
+
 QUANTA = UINT16_QUANTA
 LEVELS = {"uint16": (np.uint16, QUANTA), "uint8": (np.uint8, COLORMAP_ENTRIES)}
 CHUNK = 1 << 15

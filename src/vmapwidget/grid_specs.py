@@ -160,3 +160,34 @@ def axis_names(fun: Callable[..., Any]) -> tuple[str, str]:
     except (TypeError, ValueError):
         return "x", "y"
     return (names[0], names[1]) if len(names) >= 2 else ("x", "y")
+
+
+def slider_limits(bounds: tuple[float, float], limits: Any, what: str) -> tuple[float, float]:
+    """The span of a range's sliders: ``limits`` checked to contain ``bounds``, or the
+    default around them when None."""
+    if limits is None:
+        return default_limits(bounds)
+    lo, hi = check_range(limits, what)
+    if not lo <= bounds[0] < bounds[1] <= hi:
+        raise ValueError(f"{what} ({lo:g}, {hi:g}) must contain the range {bounds}")
+    return lo, hi
+
+
+def widen_limits(limits: tuple[float, float], bounds: tuple[float, float]) -> tuple[float, float]:
+    """``limits``, widened to contain ``bounds`` with a range's width to spare if they don't.
+
+    >>> widen_limits((-1.0, 1.0), (0.0, 3.0))
+    (-3.0, 6.0)
+    """
+    lo, hi = limits
+    if bounds[0] >= lo and bounds[1] <= hi:
+        return limits
+    width = bounds[1] - bounds[0]
+    return min(lo, bounds[0] - width), max(hi, bounds[1] + width)
+
+
+def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
+    """``value`` if it is one of ``choices``, else a ValueError naming the option."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+    return value

@@ -53,10 +53,10 @@ def requested_state(
             raise ValueError(f"params must map {list(specs)} to numbers, got {short(values)}")
         params = {**state.params, **{n: specs[n].check(v) for n, v in values.items()}}
         state = replace(state, params=params)
-    for axis in ("x_range", "y_range"):
-        if axis in request:
-            bounds = check_range(request[axis], axis.replace("_", " "), dtype)
-            state = replace(state, **{axis: bounds})
+    if "x_range" in request:
+        state = replace(state, x_range=check_range(request["x_range"], "x range", dtype))
+    if "y_range" in request:
+        state = replace(state, y_range=check_range(request["y_range"], "y range", dtype))
     if "resolution" in request:
         state = replace(state, resolution=check_resolution(request["resolution"]))
     return state

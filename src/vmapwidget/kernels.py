@@ -86,7 +86,8 @@ def _as_float(value: Any, what: str) -> float:
     try:
         number = float(value)
     except OverflowError:
-        raise ValueError(f"{what} is too large to be a float ({value.bit_length()} bits)") from None
+        bits = int(value).bit_length()
+        raise ValueError(f"{what} is too large to be a float ({bits} bits)") from None
     if not math.isfinite(number):
         raise ValueError(f"{what} must be finite, got {number}")
     return number
@@ -137,7 +138,7 @@ def check_dtype(dtype: Any) -> np.dtype:
     kind = np.dtype(dtype)
     if kind not in (np.float32, np.float64):
         raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
-    if kind == np.float64 and not jax.config.jax_enable_x64:
+    if kind == np.float64 and not jax.config.read("jax_enable_x64"):
         raise ValueError(
             "dtype='float64' needs JAX's 64-bit mode: run "
             "jax.config.update('jax_enable_x64', True) first"
@@ -259,7 +260,7 @@ class GridKernel:
         self.compiles = 0
         self.last_compile_ms = 0.0
         self.last_run_ms = 0.0
-        self._compiled: OrderedDict[tuple, Any] = OrderedDict()
+        self._compiled: OrderedDict[tuple[int, int, str], Any] = OrderedDict()
         self._tiles: dict[tuple[int, int, int], tuple[int, int]] = {}
         self._cost = _CostMeter()
         self._lock = threading.Lock()
@@ -412,7 +413,9 @@ class GridKernel:
             raise ValueError(f"x and y must be 1-D, got shapes {x.shape} and {y.shape}")
         return self._run(x, y, self.canonical_params(params))[0]
 
-    def _run(self, x: np.ndarray, y: np.ndarray, params: list[np.ndarray]) -> tuple:
+    def _run(
+        self, x: np.ndarray, y: np.ndarray, params: list[np.ndarray]
+    ) -> tuple[np.ndarray, bool]:
         """The whole grid, in as few calls as the memory budget allows; (values, compiled)."""
         compiles = self.compiles
         tx, ty = self.tile_shape(len(x), len(y))

@@ -28,7 +28,7 @@ def enable_nodelay() -> None:
 
     if getattr(KernelWebsocketHandler, _PATCHED, False):
         return
-    native_open = KernelWebsocketHandler.open
+    native_open: Any = KernelWebsocketHandler.open
 
     async def open_nodelay(self: Any, *args: Any, **kwargs: Any) -> None:
         self.set_nodelay(True)
@@ -36,7 +36,7 @@ def enable_nodelay() -> None:
         if inspect.isawaitable(opened):
             await opened
 
-    KernelWebsocketHandler.open = open_nodelay
+    setattr(KernelWebsocketHandler, "open", open_nodelay)  # noqa: B010 (a method, patched)
     setattr(KernelWebsocketHandler, _PATCHED, True)
 
 

@@ -103,12 +103,20 @@ def broadcast_prefix(prefix: Any, tree: Any) -> list[Any]:
     [0, 0, None]
     """
     prefix_leaves, prefix_def = jax.tree.flatten(prefix, is_leaf=_is_none)
-    subtrees = prefix_def.flatten_up_to(tree)
+    subtrees = treedef_of(prefix_def).flatten_up_to(tree)
     return [
-        value
-        for value, subtree in zip(prefix_leaves, subtrees)
-        for _ in range(jax.tree.structure(subtree).num_leaves)
+        value for value, subtree in zip(prefix_leaves, subtrees) for _ in range(leaf_count(subtree))
     ]
+
+
+def treedef_of(treedef: Any) -> Any:
+    """A PyTreeDef as Any: jaxlib's compiled class has no stubs a type checker can read."""
+    return treedef
+
+
+def leaf_count(tree: Any) -> int:
+    """How many leaves ``tree`` has."""
+    return int(treedef_of(jax.tree.structure(tree)).num_leaves)
 
 
 def check_inputs(

@@ -190,3 +190,46 @@ def test_formula_box_edits_f_and_refuses_bad_formulas(
     expect(box).to_have_attribute("aria-invalid", "false")
     root.screenshot(path=str(ARTIFACTS / "screenshots" / "axis-explorer-formula.png"))
     assert_no_widget_errors(page)
+
+
+TWO_VIEWS_SOURCE = """\
+import jax.numpy as jnp
+from IPython.display import display
+from vmapwidget import AxisExplorer
+
+w = AxisExplorer("x * y", jnp.arange(3.0), jnp.arange(3.0) + 1, editable_formula=True)
+display(w)
+display(w)"""
+
+
+def test_two_views_of_one_explorer_keep_their_replies_apart(
+    page: Page, lab_server: Server, tmp_path: Path
+) -> None:
+    """Every view numbers its requests from 1: a reply names the view it answers (vid), so
+    the other view neither marks its own box nor lets its own request go for it."""
+    run_source(page, lab_server, tmp_path / "axis_two_views.ipynb", TWO_VIEWS_SOURCE)
+    views = page.locator(".vw-axis-explorer")
+    expect(views).to_have_count(2)
+    first, second = views.nth(0), views.nth(1)
+    boxes = [view.get_by_role("textbox", name="formula") for view in (first, second)]
+    for box in boxes:
+        expect(box).to_have_value("x * y")
+    boxes[0].fill("x +* y")
+    expect(first.locator(".vw-formula-error")).to_contain_text("invalid syntax at column 4")
+    expect(first.locator(".vw-formula-mark")).to_have_text("   ^")
+    expect(boxes[0]).to_have_attribute("aria-invalid", "true")
+    # Both views got the reply (it is broadcast); only the one that asked shows it.
+    expect(second.locator(".vw-formula-error")).to_be_empty()
+    expect(second.locator(".vw-formula-mark")).to_be_empty()
+    expect(boxes[1]).not_to_have_attribute("aria-invalid", "true")
+    # The second view's own request (also its number 1) is answered for it alone.
+    boxes[1].fill("x - y")
+    cells = second.locator('.vw-outputs .vw-leaf[data-path="out"] .vw-cell')
+    expect(cells).to_have_text(["-1", "-1", "-1"])
+    expect(first.locator('.vw-outputs .vw-leaf[data-path="out"] .vw-cell')).to_have_text(
+        ["-1", "-1", "-1"]
+    )
+    expect(first.locator(".vw-formula-error")).to_contain_text("invalid syntax at column 4")
+    expect(second.locator(".vw-formula-error")).to_be_empty()
+    assert execute_in_kernel(page, "print(w.formula)").strip() == "x - y"
+    assert_no_widget_errors(page)

@@ -154,7 +154,7 @@ def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(notebook: P
     assert plot is not None
     pixels = [round(plot["width"] * dpr), round(plot["height"] * dpr)]
     assert pixels == [416 * dpr, 362 * dpr]
-    assert pixels in kernel_json(page, "list(map(list, w._view_pixels.values()))")
+    assert pixels in kernel_json(page, "list(map(list, w._views._pixels.values()))")
     frame = drawn_frame(root)
     execute_in_kernel(page, "w.resolution = 1024")
     expect(root.locator(".vw-ge-image")).to_have_attribute("data-frame-id", str(frame + 1))
@@ -194,7 +194,7 @@ def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(notebook: P
     # A view that closes says so: with none left, frames go back to the largest sample.
     page.evaluate(f"() => ({PANEL_JS})().content.widgets[1].model.sharedModel.setOutputs([])")
     expect(page.locator(".vw-grid-explorer")).to_have_count(1)
-    closed = "[len(w._view_pixels), w._frame_meta['sx'], w._frame_meta['sy']]"
+    closed = "[len(w._views._pixels), w._frame_meta['sx'], w._frame_meta['sy']]"
     for _ in range(20):
         if kernel_json(page, closed)[0] == 0:
             break

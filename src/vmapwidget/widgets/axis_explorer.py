@@ -275,6 +275,7 @@ class AxisExplorer(GuardedWidget):
             raise ValueError(
                 f"no editable selector {short(kind)} at level {short(level)}, arg {short(arg)}"
             )
+        assert isinstance(kind, str) and isinstance(level, int)
         if (value is not None and type(value) is not int) or value not in matches[0]["options"]:
             raise ValueError(
                 f"{short(value)} is not a choice for {kind} of {matches[0]['name']}: "
@@ -282,7 +283,7 @@ class AxisExplorer(GuardedWidget):
             )
         levels = list(self._levels(getattr(self, kind)))
         spec = levels[level]
-        if kind == "in_axes" and isinstance(spec, (tuple, list)):
+        if kind == "in_axes" and isinstance(spec, (tuple, list)) and arg is not None:
             levels[level] = (*spec[:arg], value, *spec[arg + 1 :])
         elif kind == "in_axes" and len(self._args) > 1:
             levels[level] = tuple(value if i == arg else spec for i in range(len(self._args)))

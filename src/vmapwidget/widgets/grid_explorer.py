@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -44,17 +43,24 @@ import traitlets
 from vmapwidget.constants import COLORMAPS, MAX_FRAME_SHAPE
 from vmapwidget.errors import GridFunctionError, short
 from vmapwidget.formula import FormulaError, parse_formula
-from vmapwidget.grid_evaluator import DEFAULT_FRAME_BUDGET_MS, GridEvaluator, GridFrame
+from vmapwidget.grid_evaluator import (
+    DEFAULT_FRAME_BUDGET_MS,
+    GridEvaluator,
+    GridFrame,
+    check_frame_budget,
+)
 from vmapwidget.grid_frames import ENCODINGS, encode_grid
 from vmapwidget.grid_scheduler import GridScheduler
 from vmapwidget.grid_specs import (
     RESOLUTION_STEPS,
     ParamSpec,
     axis_names,
-    default_limits,
+    check_choice,
     extra_parameters,
     keyword_caller,
     param_specs,
+    slider_limits,
+    widen_limits,
 )
 from vmapwidget.grid_state import STATE_FIELDS, GridState, requested_state
 from vmapwidget.kernels import (
@@ -66,20 +72,18 @@ from vmapwidget.kernels import (
     check_range,
     check_resolution,
 )
-from vmapwidget.widgets._guard import GuardedWidget
-from vmapwidget.widgets._static import bundle
 from vmapwidget.widgets.errors import InvalidGridValue
 from vmapwidget.widgets.grid_messages import BadMessage, Message, parse_message
+from vmapwidget.widgets.grid_traits import GridTraits
+from vmapwidget.widgets.grid_views import MAX_VIEWS, Views
 
 if TYPE_CHECKING:
     import bqplot
 
-__all__ = ["COLORMAPS", "MAX_FRAME_SHAPE", "GridExplorer", "InvalidGridValue"]
+__all__ = ["COLORMAPS", "MAX_FRAME_SHAPE", "MAX_VIEWS", "GridExplorer", "InvalidGridValue"]
 
 logger = logging.getLogger("vmapwidget")
 
-MAX_VIEWS = 64
-"""Views whose last request number is remembered (older views' numbers are forgotten)."""
 AUTO_UINT8_CELLS = 512 * 512
 """Above this many cells the "auto" encoding sends uint8 (see benchmarks/README.md)."""
 
@@ -96,7 +100,7 @@ class _Request:
     answered: bool = False
 
 
-class GridExplorer(GuardedWidget):
+class GridExplorer(GridTraits):
     """A live heatmap of ``f(x, y, *params)`` with sliders for every parameter.
 
     ``f`` is evaluated pointwise on a ``resolution × resolution`` grid spanning ``x`` and
@@ -154,47 +158,6 @@ class GridExplorer(GuardedWidget):
         raises :class:`~vmapwidget.FormulaError` and changes nothing).
     """
 
-    _esm = bundle("grid_explorer")
-    _css = bundle("grid_explorer", "css")
-
-    params = traitlets.Dict(help="Current parameter values {name: float}; settable.").tag(sync=True)
-    x_range = traitlets.Tuple(traitlets.Float(), traitlets.Float(), help="(lo, hi) of x.").tag(
-        sync=True
-    )
-    y_range = traitlets.Tuple(traitlets.Float(), traitlets.Float(), help="(lo, hi) of y.").tag(
-        sync=True
-    )
-    resolution = traitlets.Int(help=f"Grid points per axis, 1 … {MAX_RESOLUTION}.").tag(sync=True)
-    colormap = traitlets.Enum(COLORMAPS, default_value="viridis", help="Colour map name.").tag(
-        sync=True
-    )
-    x_limits = traitlets.Tuple(
-        traitlets.Float(), traitlets.Float(), help="Span of the x range sliders."
-    ).tag(sync=True)
-    y_limits = traitlets.Tuple(
-        traitlets.Float(), traitlets.Float(), help="Span of the y range sliders."
-    ).tag(sync=True)
-    error = traitlets.Unicode("", help="The last error, shown in the status line.").tag(sync=True)
-    encoding = traitlets.Enum(
-        (*ENCODINGS, "auto"), default_value="auto", help="Wire encoding of frames."
-    )
-
-    formula = traitlets.Unicode(
-        None, allow_none=True, help="The formula drawn (None for a Python function)."
-    ).tag(sync=True)
-    editable_formula = traitlets.Bool(
-        False, help="Show a text box where the page's visitor edits the formula (live)."
-    ).tag(sync=True)
-
-    _browser_writable = frozenset({"colormap"})
-    _specs = traitlets.List().tag(sync=True)
-    _axis_names = traitlets.Tuple(traitlets.Unicode(), traitlets.Unicode()).tag(sync=True)
-    _resolution_steps = traitlets.List().tag(sync=True)
-    _frame = traitlets.Bytes().tag(sync=True)
-    _mask = traitlets.Bytes().tag(sync=True)
-    _frame_meta = traitlets.Dict().tag(sync=True)
-    _status = traitlets.Dict().tag(sync=True)
-
     def __init__(
         self,
         fun: Callable[..., Any] | str,
@@ -222,29 +185,22 @@ class GridExplorer(GuardedWidget):
         x_range = check_range(x, "x range", self.dtype)
         y_range = check_range(y, "y range", self.dtype)
         resolution = check_resolution(resolution)
-        x_limits = self._limits(x_range, x_limits, "x limits")
-        y_limits = self._limits(y_range, y_limits, "y limits")
-        if colormap not in COLORMAPS:
-            raise ValueError(f"colormap must be one of {COLORMAPS}, got {colormap!r}")
-        if encoding not in (*ENCODINGS, "auto"):
-            raise ValueError(f"encoding must be one of {(*ENCODINGS, 'auto')}, got {encoding!r}")
-        if isinstance(frame_budget_ms, bool) or not isinstance(frame_budget_ms, (int, float)):
-            raise ValueError(f"frame_budget_ms must be a number, got {frame_budget_ms!r}")
-        if not 1 <= frame_budget_ms <= 10_000:
-            raise ValueError(f"frame_budget_ms must be between 1 and 10000, got {frame_budget_ms}")
+        x_limits = slider_limits(x_range, x_limits, "x limits")
+        y_limits = slider_limits(y_range, y_limits, "y limits")
+        check_choice("colormap", colormap, COLORMAPS)
+        check_choice("encoding", encoding, (*ENCODINGS, "auto"))
         self.memory_budget = check_memory_budget(memory_budget)
         self.specs: dict[str, ParamSpec] = {s.name: s for s in specs}
         names = [s.name for s in specs]
         kernel_fun = fun if extra_parameters(fun) is None else keyword_caller(fun, names)
         kernel = GridKernel(kernel_fun, names, dtype=self.dtype, memory_budget=self.memory_budget)
-        self._evaluator = GridEvaluator(kernel, frame_budget_ms=float(frame_budget_ms))
+        self._evaluator = GridEvaluator(kernel, frame_budget_ms=check_frame_budget(frame_budget_ms))
         self._scheduler = GridScheduler(
             self._evaluator, on_frame=self._on_frame, on_error=self._on_error
         )
         self._python_kernel = None if formula is not None else kernel
         self._retired_compiles = 0
-        self._last_seq: OrderedDict[str, int] = OrderedDict()
-        self._view_pixels: OrderedDict[str, tuple[int, int]] = OrderedDict()
+        self._views = Views()
         self._replies = 0
         self._frames = 0
         self._stats: dict[str, Any] = {}
@@ -269,20 +225,11 @@ class GridExplorer(GuardedWidget):
             _specs=[s.to_json() for s in specs],
             _axis_names=axis_names(fun),
             _resolution_steps=sorted({*RESOLUTION_STEPS, MAX_RESOLUTION}),
-            **self._encode_frame(encoding, self._frame_shape()),
+            **self._encode_frame(encoding, self._views.frame_shape()),
             _status=self._status_for(None, None, ""),
         )
         self._applying = False
         self.on_msg(self._on_browser_msg)
-
-    @staticmethod
-    def _limits(bounds: tuple[float, float], limits: Any, what: str) -> tuple[float, float]:
-        if limits is None:
-            return default_limits(bounds)
-        lo, hi = check_range(limits, what)
-        if not lo <= bounds[0] < bounds[1] <= hi:
-            raise ValueError(f"{what} ({lo:g}, {hi:g}) must contain the range {bounds}")
-        return lo, hi
 
     # -- read-only views of the picture --------------------------------------------------------
 
@@ -416,7 +363,7 @@ class GridExplorer(GuardedWidget):
     @traitlets.observe("encoding")
     def _on_encoding(self, _change: dict[str, Any]) -> None:
         if not self._applying:
-            frame = self._encode_frame(self.encoding, self._frame_shape())
+            frame = self._encode_frame(self.encoding, self._views.frame_shape())
             self._apply_traits(self._good, **frame, _status=self._status_for(None, None, ""))
 
     def _show_now(self, state: GridState, kernel: GridKernel) -> None:
@@ -435,7 +382,7 @@ class GridExplorer(GuardedWidget):
             self._apply_traits(self._good)
             raise InvalidGridValue(str(exc)) from None
         self._keep(frame)
-        shape = self._frame_shape()
+        shape = self._views.frame_shape()
         self._apply_traits(
             state,
             **self._encode_frame(self.encoding, shape),
@@ -467,10 +414,9 @@ class GridExplorer(GuardedWidget):
             self._on_view(message)
         elif message.kind == "stop":
             self._on_stop(message)
-        elif message.seq <= self._last_seq.get(message.vid, -1):
+        elif not self._views.accept(message.vid, message.seq):
             logger.warning("GridExplorer ignored a stale request %s #%d", message.vid, message.seq)
         else:
-            self._remember(message.vid, message.seq)
             self._on_request(message)
 
     def _on_request(self, message: Message) -> None:
@@ -518,15 +464,9 @@ class GridExplorer(GuardedWidget):
     def _on_view(self, message: Message) -> None:
         """Remember (or forget) a view's plot size in device pixels; resend the picture if
         that changes the sample a finer grid is sent as."""
-        if message.pixels is None:
-            self._view_pixels.pop(message.vid, None)
-        else:
-            self._view_pixels[message.vid] = message.pixels
-            self._view_pixels.move_to_end(message.vid)
-            while len(self._view_pixels) > MAX_VIEWS:
-                self._view_pixels.popitem(last=False)
-        if not self._sent_as(self._frame_shape()):
-            frame = self._encode_frame(self.encoding, self._frame_shape())
+        self._views.resize(message.vid, message.pixels)
+        if not self._sent_as(self._views.frame_shape()):
+            frame = self._encode_frame(self.encoding, self._views.frame_shape())
             self._apply_traits(
                 self._good, **frame, _status=self._status_for(None, None, self.error)
             )
@@ -538,17 +478,11 @@ class GridExplorer(GuardedWidget):
         self._progress = {**self._progress, "stopped": True}
         self._reply(message.vid, None, self.error)
 
-    def _remember(self, vid: str, seq: int) -> None:
-        self._last_seq[vid] = seq
-        self._last_seq.move_to_end(vid)
-        while len(self._last_seq) > MAX_VIEWS:
-            self._last_seq.popitem(last=False)
-
     # -- frames from the scheduler --------------------------------------------------------------
 
     def _on_frame(self, frame: GridFrame, request: _Request) -> None:
         self._keep(frame)
-        traits = self._encode_frame(self.encoding, self._frame_shape())
+        traits = self._encode_frame(self.encoding, self._views.frame_shape())
         if not request.answered:
             request.answered = True
             if request.formula is not None:
@@ -605,14 +539,6 @@ class GridExplorer(GuardedWidget):
             state.update(_frame=data, _mask=mask, _frame_meta=sharp)
         return state
 
-    def _frame_shape(self) -> tuple[int, int]:
-        """The most columns × rows a frame needs: the largest open view's plot."""
-        if not self._view_pixels:
-            return MAX_FRAME_SHAPE
-        width = max(w for w, _ in self._view_pixels.values())
-        height = max(h for _, h in self._view_pixels.values())
-        return min(width, MAX_FRAME_SHAPE[0]), min(height, MAX_FRAME_SHAPE[1])
-
     def _encode_frame(self, encoding: str, shape: tuple[int, int]) -> dict[str, Any]:
         """The frame traits of ``w.grid``, sampled to ``shape``; a new frame id."""
         start = time.perf_counter()
@@ -660,8 +586,8 @@ class GridExplorer(GuardedWidget):
                 self.x_range = state.x_range
                 self.y_range = state.y_range
                 self.resolution = state.resolution
-                self.x_limits = _widen(self.x_limits, state.x_range)
-                self.y_limits = _widen(self.y_limits, state.y_range)
+                self.x_limits = widen_limits(self.x_limits, state.x_range)
+                self.y_limits = widen_limits(self.y_limits, state.y_range)
                 for name, value in extra.items():
                     setattr(self, name, value)
         finally:
@@ -676,11 +602,3 @@ class GridExplorer(GuardedWidget):
         if scheduler is not None:  # None when __init__ failed
             scheduler.close()
         super().close()
-
-
-def _widen(limits: tuple[float, float], bounds: tuple[float, float]) -> tuple[float, float]:
-    lo, hi = limits
-    if bounds[0] >= lo and bounds[1] <= hi:
-        return limits
-    width = bounds[1] - bounds[0]
-    return min(lo, bounds[0] - width), max(hi, bounds[1] + width)

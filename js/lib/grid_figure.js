@@ -1,0 +1,185 @@
+// GridExplorer's figure: the heatmap canvas (one pixel per cell, or per device pixel where
+// cells are finer) inside axes, ticks and a colour bar drawn on a second canvas, in the
+// notebook's theme. It draws the frames it is given and knows nothing of Python.
+//
+// For tools that act on the picture (hover, zoom, pan): `plot` is the heatmap's element,
+// `frame` the frame drawn, `paintInto(canvas, scale)` draws that frame into any canvas
+// (to show it transformed, or in a PNG), and `onDrawn` hears of every new frame.
+import { colormap } from "./colormaps.js";
+import { h } from "./dom.js";
+import { drawChrome, figureLayout, themeOf } from "./grid_draw.js";
+import { extent, frameArrays, paintPixels } from "./grid_render.js";
+
+/** @typedef {import("./types.js").FrameMeta} FrameMeta */
+/** @typedef {{ meta: FrameMeta, arrays: ReturnType<typeof frameArrays> }} Frame */
+/** @typedef {ReturnType<typeof themeOf>} Theme */
+
+/**
+ * A frame from its header and buffers, or null when it is not newer than `drawn`.
+ *
+ * @param {FrameMeta | null | undefined} meta
+ * @param {DataView | null | undefined} data
+ * @param {DataView | null | undefined} mask
+ * @param {Frame | null} drawn
+ * @returns {Frame | null}
+ */
+export function newerFrame(meta, data, mask, drawn) {
+  if (!meta || meta.id === undefined || (drawn && meta.id <= drawn.meta.id)) return null;
+  return { meta, arrays: frameArrays(meta, data, mask) };
+}
+
+/**
+ * @param {{ names: string[], colormapName: () => string, themeHost: HTMLElement, signal: AbortSignal }} options
+ */
+export function gridFigure({ names, colormapName, themeHost, signal }) {
+  const layout = figureLayout();
+  const dpr = window.devicePixelRatio || 1;
+  const { plot: box } = layout;
+  const chrome = h("canvas", { className: "vw-ge-chrome" });
+  chrome.width = Math.round(layout.width * dpr);
+  chrome.height = Math.round(layout.height * dpr);
+  Object.assign(chrome.style, { width: `${layout.width}px`, height: `${layout.height}px` });
+  const plot = h("canvas", { className: "vw-ge-image", role: "img" });
+  Object.assign(plot.style, {
+    left: `${box.x}px`,
+    top: `${box.y}px`,
+    width: `${box.width}px`,
+    height: `${box.height}px`,
+  });
+  const el = h("div", { className: "vw-ge-figure" }, [chrome, plot]);
+  Object.assign(el.style, { width: `${layout.width}px`, height: `${layout.height}px` });
+  const chromeCtx = /** @type {CanvasRenderingContext2D} */ (chrome.getContext("2d"));
+  const plotCtx = /** @type {CanvasRenderingContext2D} */ (plot.getContext("2d"));
+  /** @type {Frame | null} */
+  let frame = null;
+  let chromeKey = "";
+  let theme = themeOf(themeHost);
+  /** @type {Set<(frame: Frame) => void>} */
+  const drawnListeners = new Set();
+
+  /** Everything the chrome shows, for the screen or a PNG. */
+  function chromeState() {
+    const meta = /** @type {Frame} */ (frame).meta;
+    return {
+      layout,
+      xExtent: extent(meta.x_range, meta.nx),
+      yExtent: extent(meta.y_range, meta.ny),
+      names,
+      vmin: meta.vmin,
+      vmax: meta.vmax,
+      nonfinite: meta.nonfinite,
+      map: colormap(colormapName()),
+      theme,
+    };
+  }
+
+  function drawChromeIfChanged() {
+    if (!frame) return;
+    const state = chromeState();
+    const key = JSON.stringify([
+      state.xExtent,
+      state.yExtent,
+      state.vmin,
+      state.vmax,
+      state.nonfinite > 0,
+      state.map.name,
+      theme,
+    ]);
+    if (key === chromeKey) return;
+    chromeKey = key;
+    chromeCtx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawChrome(chromeCtx, state);
+  }
+
+  /**
+   * Paint the frame into `canvas` at `scale` device pixels per CSS pixel of the plot: one
+   * pixel per cell, or per device pixel where cells are finer than that.
+   *
+   * @param {HTMLCanvasElement} canvas
+   * @param {number} scale
+   */
+  function paintInto(canvas, scale) {
+    if (!frame) return;
+    const { meta, arrays } = frame;
+    const width = Math.min(meta.nx, Math.round(box.width * scale));
+    const height = Math.min(meta.ny, Math.round(box.height * scale));
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    const ctx = /** @type {CanvasRenderingContext2D} */ (canvas === plot ? plotCtx : canvas.getContext("2d"));
+    const pixels = ctx.createImageData(width, height);
+    paintPixels(new Uint32Array(pixels.data.buffer), meta, arrays, colormap(colormapName()), width, height);
+    ctx.putImageData(pixels, 0, 0);
+  }
+
+  /** Paint the frame again (a new colour map) and its chrome where that changed. */
+  function repaint() {
+    if (!frame) return;
+    paintInto(plot, dpr);
+    drawChromeIfChanged();
+  }
+
+  /**
+   * Draw `next` (a newer frame).
+   *
+   * @param {Frame} next
+   */
+  function show(next) {
+    frame = next;
+    repaint();
+    plot.dataset.frameId = String(next.meta.id);
+    plot.setAttribute("aria-label", `heatmap of f over ${next.meta.nx} × ${next.meta.ny} grid`);
+    for (const listener of drawnListeners) listener(next);
+  }
+
+  /** Read the notebook's theme again (it changed, or the view was just attached). */
+  function refreshTheme() {
+    theme = themeOf(themeHost);
+    chromeKey = "";
+    drawChromeIfChanged();
+  }
+
+  const themeWatcher = new MutationObserver(refreshTheme);
+  themeWatcher.observe(document.body, {
+    attributes: true,
+    attributeFilter: ["data-jp-theme-light", "data-jp-theme-name"],
+  });
+  signal.addEventListener("abort", () => themeWatcher.disconnect(), { once: true });
+
+  return {
+    el,
+    plot,
+    layout,
+    dpr,
+    get frame() {
+      return frame;
+    },
+    get theme() {
+      return theme;
+    },
+    /**
+     * The plot's size in device pixels at `scale`.
+     *
+     * @param {number} scale
+     * @returns {[number, number]}
+     */
+    plotPixels: (scale) => [Math.round(box.width * scale), Math.round(box.height * scale)],
+    chromeState,
+    paintInto,
+    repaint,
+    show,
+    refreshTheme,
+    /**
+     * Call `listener(frame)` after every new frame is drawn, until the returned function.
+     *
+     * @param {(frame: Frame) => void} listener
+     */
+    onDrawn(listener) {
+      drawnListeners.add(listener);
+      return () => drawnListeners.delete(listener);
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof gridFigure>} GridFigure */

@@ -1,0 +1,66 @@
+"""The synced traits of GridExplorer (what Python and the browser share), in one place.
+
+Public traits are the widget's API (settable from Python, validated by GridExplorer);
+underscored ones are the wire format the frontend reads: the slider specs, the axis names,
+the frame (binary buffers and their header, see :mod:`vmapwidget.grid_frames`) and the
+status of the last reply. The browser may write only ``_browser_writable``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import traitlets
+
+from vmapwidget.constants import COLORMAPS
+from vmapwidget.grid_frames import ENCODINGS
+from vmapwidget.kernels import MAX_RESOLUTION
+from vmapwidget.widgets._guard import GuardedWidget
+from vmapwidget.widgets._static import bundle
+
+__all__ = ["GridTraits"]
+
+
+class GridTraits(GuardedWidget):
+    """GridExplorer's traits, without behaviour."""
+
+    _esm = bundle("grid_explorer")
+    _css = bundle("grid_explorer", "css")
+
+    params = traitlets.Dict(help="Current parameter values {name: float}; settable.").tag(sync=True)
+    x_range = traitlets.Tuple(traitlets.Float(), traitlets.Float(), help="(lo, hi) of x.").tag(
+        sync=True
+    )
+    y_range = traitlets.Tuple(traitlets.Float(), traitlets.Float(), help="(lo, hi) of y.").tag(
+        sync=True
+    )
+    resolution = traitlets.Int(help=f"Grid points per axis, 1 … {MAX_RESOLUTION}.").tag(sync=True)
+    colormap = traitlets.Enum(COLORMAPS, default_value="viridis", help="Colour map name.").tag(
+        sync=True
+    )
+    x_limits = traitlets.Tuple(
+        traitlets.Float(), traitlets.Float(), help="Span of the x range sliders."
+    ).tag(sync=True)
+    y_limits = traitlets.Tuple(
+        traitlets.Float(), traitlets.Float(), help="Span of the y range sliders."
+    ).tag(sync=True)
+    error = traitlets.Unicode("", help="The last error, shown in the status line.").tag(sync=True)
+    encoding = traitlets.Enum(
+        (*ENCODINGS, "auto"), default_value="auto", help="Wire encoding of frames."
+    )
+
+    formula = traitlets.Unicode(
+        None, allow_none=True, help="The formula drawn (None for a Python function)."
+    ).tag(sync=True)
+    editable_formula = traitlets.Bool(
+        False, help="Show a text box where the page's visitor edits the formula (live)."
+    ).tag(sync=True)
+
+    _browser_writable = frozenset({"colormap"})
+    _specs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
+    _axis_names = traitlets.Tuple(traitlets.Unicode(), traitlets.Unicode()).tag(sync=True)
+    _resolution_steps: traitlets.List[int] = traitlets.List().tag(sync=True)
+    _frame = traitlets.Bytes().tag(sync=True)
+    _mask = traitlets.Bytes().tag(sync=True)
+    _frame_meta = traitlets.Dict().tag(sync=True)
+    _status = traitlets.Dict().tag(sync=True)

@@ -1,0 +1,87 @@
+"""Facts about the source tree itself: one version, no import cycles, one constants file."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import vmapwidget
+from vmapwidget import constants
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "vmapwidget"
+
+
+def test_python_and_npm_agree_on_the_version():
+    package = json.loads((ROOT / "package.json").read_text())
+    assert package["version"] == vmapwidget.__version__
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert f"## {vmapwidget.__version__}" in changelog
+
+
+def _imports(path: Path) -> set[str]:
+    """vmapwidget modules ``path`` imports at run time (not under TYPE_CHECKING)."""
+    tree = ast.parse(path.read_text())
+    checking = {
+        id(node)
+        for stmt in ast.walk(tree)
+        if isinstance(stmt, ast.If) and "TYPE_CHECKING" in ast.unparse(stmt.test)
+        for node in ast.walk(stmt)
+    }
+    found = set()
+    for node in ast.walk(tree):
+        if id(node) in checking:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.startswith("vmapwidget.")}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_no_import_cycles_in_src():
+    graph = {_module_name(p): _imports(p) for p in SRC.rglob("*.py")}
+    # a package's own __init__ importing its modules is not a cycle through the package
+    for name, deps in graph.items():
+        graph[name] = {d for d in deps if d in graph and not name.startswith(d + ".")}
+    state: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(name: str, stack: list[str]) -> None:
+        state[name] = 1
+        for dep in sorted(graph[name]):
+            if state.get(dep) == 1:
+                cycles.append([*stack[stack.index(dep) :], dep])
+            elif dep not in state:
+                visit(dep, [*stack, dep])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_no_python_module_is_over_650_lines():
+    long = {
+        str(p.relative_to(SRC)): n
+        for p in SRC.rglob("*.py")
+        if (n := len(p.read_text().splitlines())) > 650
+    }
+    assert long == {}
+
+
+def test_the_frontend_constants_are_the_pythons():
+    raw = json.loads((SRC / "constants.json").read_text())
+    assert list(constants.COLORMAPS) == raw["colormaps"]
+    width, height = raw["figure"]["width"], raw["figure"]["height"]
+    margin = raw["figure"]["margin"]
+    plot = (width - margin["left"] - margin["right"], height - margin["top"] - margin["bottom"])
+    assert plot == constants.FIGURE_PLOT
+    assert constants.MAX_FRAME_SHAPE == (plot[0] * 2, plot[1] * 2) == (832, 724)
