@@ -50,7 +50,7 @@ from playwright.sync_api import Page, sync_playwright
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.notebook_ui import (  # noqa: E402
     PANEL_JS,
     execute_in_kernel,
@@ -58,7 +58,7 @@ from tests.e2e.notebook_ui import (  # noqa: E402
     wait_for_idle,
 )
 from tests.e2e.servers import start_server  # noqa: E402
-from vmapwidget.server_extension import LOG_LINE as NODELAY_LOG_LINE  # noqa: E402
+from vmapwidget.integrations.server_extension import LOG_LINE as NODELAY_LOG_LINE  # noqa: E402
 
 APPROACHES = (
     "gridexplorer",
@@ -413,7 +413,8 @@ def main() -> None:
     parser.add_argument(
         "--stock",
         action="store_true",
-        help="disable vmapwidget.server_extension (leave Nagle on for kernel WebSockets)",
+        help="disable vmapwidget.integrations.server_extension "
+        "(leave Nagle on for kernel WebSockets)",
     )
     args = parser.parse_args()
     approaches = [a for a in args.approaches if a in APPROACHES]
@@ -427,7 +428,7 @@ def main() -> None:
     if args.stock:
         config = workdir / "home" / "config" / "jupyter_server_config.json"
         config.parent.mkdir(parents=True)
-        extensions = {"jpserver_extensions": {"vmapwidget.server_extension": False}}
+        extensions = {"jpserver_extensions": {"vmapwidget.integrations.server_extension": False}}
         config.write_text(json.dumps({"ServerApp": extensions}))
     # A timeout's SIGTERM unwinds like an exception, so `finally` stops the server.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("grid_latency: terminated"))

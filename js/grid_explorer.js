@@ -15,6 +15,7 @@ import { gridLink } from "./lib/grid_link.js";
 import { gridSliders } from "./lib/grid_sliders.js";
 import { gridStatus } from "./lib/grid_status.js";
 import { gridTooltip } from "./lib/grid_tooltip.js";
+import { gridZoom } from "./lib/grid_zoom.js";
 import { claimKeys } from "./lib/keyboard.js";
 import { listenTo, nextFrame, viewLifetime } from "./lib/lifetime.js";
 import { viewId } from "./lib/request_queue.js";
@@ -25,7 +26,7 @@ import { savePng } from "./lib/save_png.js";
  *   _axis_names: [string, string], colormap: string, formula: string | null,
  *   editable_formula: boolean, error: string, _status: import("./lib/types.js").GridStatus,
  *   _frame_meta: import("./lib/types.js").FrameMeta | null, _frame: DataView | null,
- *   _mask: DataView | null,
+ *   _mask: DataView | null, _dtype?: string,
  * }} State
  */
 
@@ -61,10 +62,23 @@ function render({ model, el, signal: host }) {
     COLORMAP_NAMES.map((name) => h("option", { value: name, text: name })),
   );
   const save = h("button", { type: "button", text: "Save PNG", title: "Save the figure as a PNG file" });
-  const status = gridStatus();
+  const status = gridStatus({ onStop: link.stop, signal });
+  const zoom = gridZoom({
+    figure,
+    ranges: () => ({
+      x: model.get("x_range"),
+      y: model.get("y_range"),
+      resolution: model.get("resolution"),
+      dtype: model.get("_dtype") ?? "float32",
+    }),
+    request: link.request,
+    fail: status.fail,
+    signal,
+  });
   const panel = h("div", { className: "vw-ge-panel" }, [
     controls,
-    h("div", { className: "vw-ge-toolbar" }, [select, save]),
+    h("div", { className: "vw-ge-toolbar" }, [select, save, status.stop]),
+    h("div", { className: "vw-ge-toolbar vw-ge-view-tools" }, zoom.nodes),
     ...status.nodes,
   ]);
   const root = h("div", { className: "vw-grid-explorer" }, [figure.el, panel]);
@@ -84,6 +98,7 @@ function render({ model, el, signal: host }) {
     figure.show(frame);
     drawn += 1;
     root.dataset.drawn = String(drawn);
+    figure.plot.dataset.partial = String(frame.meta.partial === true);
   }
 
   const showStatus = () => status.show(model.get("_status"), figure.frame?.meta, model.get("error"));
@@ -104,6 +119,7 @@ function render({ model, el, signal: host }) {
     if (ours) {
       root.dataset.seq = String(s.seq);
       formula.mark(s.formula_column);
+      if (s.error) zoom.settle();
     }
   }
 
@@ -130,7 +146,15 @@ function render({ model, el, signal: host }) {
     ["change:formula", () => formula.sync(model.get("formula"))],
     ["change:editable_formula", showFormula],
     ...["params", "x_range", "y_range", "resolution", "x_limits", "y_limits"].map(
-      (name) => /** @type {[string, () => void]} */ ([`change:${name}`, () => link.flow.busy || sliders.sync()]),
+      (name) =>
+        /** @type {[string, () => void]} */ ([
+          `change:${name}`,
+          () => {
+            if (link.flow.busy) return;
+            sliders.sync();
+            zoom.follow();
+          },
+        ]),
     ),
   ]);
   nextFrame(signal, () => {

@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 import traitlets
+from helpers import custom, record_sent
 from tutorial_functions import add, dense_layer, sin_times, times
 
 from vmapwidget import InvalidWidgetValue
@@ -29,19 +30,9 @@ TUTORIAL = {
 }
 
 
-class Sent(list):
-    """Collects the custom messages a widget sends to the browser."""
-
-
-def browser(widget: AxisExplorer) -> Sent:
-    sent = Sent()
-    widget.send = lambda content, buffers=None: sent.append(content)
-    return sent
-
-
 def choose(widget, kind, value, level=0, arg=None, request=1):
     message = {"type": "set_axis", "kind": kind, "level": level, "arg": arg, "value": value}
-    widget._on_browser_message(widget, {**message, "request": request}, [])
+    custom(widget, {**message, "request": request})
 
 
 def real_vmap(fun, args, in_axes, out_axes):
@@ -76,7 +67,7 @@ def test_the_issue_example():
 def test_every_in_axes_choice_matches_jax(name):
     fun, args, in_axes, out_axes = TUTORIAL[name]
     w = AxisExplorer(fun, *args, in_axes=in_axes, out_axes=out_axes)
-    sent = browser(w)
+    sent = record_sent(w)
     n = len(args)
     start = tuple(in_axes) if isinstance(in_axes, tuple) else (in_axes,) * n
     for arg in range(n):
@@ -101,7 +92,7 @@ def test_every_in_axes_choice_matches_jax(name):
 def test_every_out_axes_choice_matches_jax(name):
     fun, args, in_axes, out_axes = TUTORIAL[name]
     w = AxisExplorer(fun, *args, in_axes=in_axes, out_axes=out_axes)
-    browser(w)
+    record_sent(w)
     (selector,) = (s for s in w.diagram["selectors"] if s["kind"] == "out_axes")
     rank = w.plan.outputs[0].shape.__len__()
     assert selector["options"] == [None, *range(rank), *range(-rank, 0)]
@@ -186,10 +177,10 @@ def test_error_is_a_str_empty_when_the_choice_works():
 )
 def test_bad_browser_messages_are_rejected_and_state_is_kept(message, caplog):
     w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
-    sent = browser(w)
+    sent = record_sent(w)
     before = (w.in_axes, w.out_axes, json.dumps(w.diagram))
     with caplog.at_level(logging.WARNING, logger="vmapwidget.widgets.axis_explorer"):
-        w._on_browser_message(w, message, [])
+        custom(w, message)
     assert (w.in_axes, w.out_axes, json.dumps(w.diagram)) == before
     assert sent[-1]["type"] == "rejected" and sent[-1]["request"] is None
     assert "ignored a message from the browser" in caplog.text
@@ -197,7 +188,7 @@ def test_bad_browser_messages_are_rejected_and_state_is_kept(message, caplog):
 
 def test_request_number_is_echoed_only_when_it_is_an_int():
     w = AxisExplorer(add, X13, Y31, in_axes=(1, 0), out_axes=1)
-    sent = browser(w)
+    sent = record_sent(w)
     choose(w, "out_axes", 0, request=7)
     assert sent[-1] == {"type": "applied", "for": "axes", "request": 7}
     choose(w, "out_axes", 1, request="<script>")
@@ -226,7 +217,7 @@ def test_pytree_in_axes_keep_selectors_for_plain_arguments_only():
     w = AxisExplorer(
         lambda p, x: p["w"] * x + p["b"], params, jnp.arange(3.0), in_axes=({"w": 0, "b": None}, 0)
     )
-    sent = browser(w)
+    sent = record_sent(w)
     np.testing.assert_allclose(w.result, jnp.arange(3.0) ** 2 + 2.0)
     choose(w, "in_axes", None, arg=0)
     assert sent[-1]["type"] == "rejected"
@@ -239,7 +230,7 @@ def test_pytree_in_axes_keep_selectors_for_plain_arguments_only():
 def test_nested_grid_and_its_selectors():
     x, y = jnp.linspace(-5, 5, 4), jnp.linspace(-2, 2, 3)
     w = AxisExplorer.nested(sin_times, x, y)
-    sent = browser(w)
+    sent = record_sent(w)
     grid = jax.vmap(jax.vmap(sin_times, in_axes=(None, 0)), in_axes=(0, None))(x, y)
     np.testing.assert_allclose(w.result, grid)
     assert len(w.plans) == 2 and w.plan.out_shapes == (4, 3)

@@ -10,18 +10,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from helpers import run_loop_code
 from tutorial_functions import add
 
 from vmapwidget import axis_model, describe_vmap
 
 X_ROW = jnp.array([[1, 2, 3]])
 Y_COL = jnp.array([[4], [5], [6]])
-
-
-def _run_loop(plan, fun, *args):
-    namespace: dict = {}
-    exec(plan.loop_code, namespace)
-    return namespace["batched"](fun, *args)
 
 
 def _jax_error(fun, *args, in_axes, out_axes=0):
@@ -183,7 +178,7 @@ def test_unmapped_non_array_argument_is_passed_through_like_jax():
     assert plan.error is None
     assert plan.out_shapes == real.shape == (2,)
     assert plan.inputs[0].dtype == "str"
-    np.testing.assert_array_equal(_run_loop(plan, fun, "text", jnp.ones(2)), real)
+    np.testing.assert_array_equal(run_loop_code(plan, fun, "text", jnp.ones(2)), real)
 
 
 def test_mapped_non_array_argument_is_explained():
@@ -235,7 +230,7 @@ def test_typed_prng_keys_can_be_mapped_and_passed_whole():
     real = jax.vmap(noisy)(keys, jnp.ones(3))
     assert plan.error is None and plan.out_shapes == real.shape
     assert plan.inputs[0].dtype.startswith("key<")
-    np.testing.assert_allclose(_run_loop(plan, noisy, keys, jnp.ones(3)), real, rtol=1e-6)
+    np.testing.assert_allclose(run_loop_code(plan, noisy, keys, jnp.ones(3)), real, rtol=1e-6)
     whole = describe_vmap(noisy, keys[0], jnp.ones(3), in_axes=(None, 0))
     assert whole.out_shapes == (3,)
 
@@ -324,7 +319,7 @@ def test_none_argument_keeps_the_loop_aligned():
 
     plan = describe_vmap(fun, None, jnp.arange(3.0), in_axes=(None, 0))
     assert plan.error is None and plan.out_shapes == (3,)
-    np.testing.assert_allclose(_run_loop(plan, fun, None, jnp.arange(3.0)), [0, 2, 4])
+    np.testing.assert_allclose(run_loop_code(plan, fun, None, jnp.arange(3.0)), [0, 2, 4])
 
 
 def test_none_inside_an_argument_is_an_empty_subtree():

@@ -15,6 +15,7 @@ from collections import namedtuple
 import jax
 import jax.numpy as jnp
 import numpy as np
+from helpers import run_loop_code
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -327,9 +328,7 @@ def _check_agreement(plan, fun, args, in_axes, out_axes):
     if plan.batch_size == 0:
         assert plan.loop_code is None
         return
-    namespace: dict = {}
-    exec(plan.loop_code, namespace)
-    looped = namespace["batched"](fun, *args)
+    looped = run_loop_code(plan, fun, *args)
     assert jax.tree.structure(looped) == jax.tree.structure(result)
     for got, want in zip(jax.tree.leaves(looped), real_leaves):
         _assert_same_array(got, want)

@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from helpers import run_loop_code
 from tutorial_functions import add, dense_layer, sin_times
 
 from vmapwidget.diagram import MAX_VALUE_CELLS, call_unbatched, describe, explore
@@ -133,9 +134,7 @@ def test_nested_grid_description_and_loop_code():
         "jax.vmap(jax.vmap(sin_times, in_axes=(None, 0), out_axes=0), "
         "in_axes=(0, None), out_axes=0)(x, y)"
     )
-    namespace: dict = {}
-    exec(d["loop_code"], namespace)
-    np.testing.assert_allclose(namespace["batched"](sin_times, x, y), exp.result, rtol=1e-6)
+    np.testing.assert_allclose(run_loop_code(d, sin_times, x, y), exp.result, rtol=1e-6)
 
 
 @pytest.mark.parametrize("out_axes", [[0, 0], [1, 0], [0, None]])
@@ -145,9 +144,7 @@ def test_nested_loop_code_matches_jax(out_axes):
     exp = explore(fun, (x, y), [(0, None), (None, 0)], out_axes)
     assert exp.error is None
     assert_calls_match(fun, (x, y), [(0, None), (None, 0)], out_axes)
-    namespace: dict = {}
-    exec(describe(exp)["loop_code"], namespace)
-    np.testing.assert_allclose(namespace["batched"](fun, x, y), exp.result)
+    np.testing.assert_allclose(run_loop_code(describe(exp), fun, x, y), exp.result)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ import base64
 
 import jax.numpy as jnp
 import pytest
+from helpers import custom
 from ipywidgets.embed import dependency_state, embed_data
 
 from vmapwidget import AxisExplorer, GridExplorer, PlanView
@@ -39,7 +40,7 @@ def _buffer_paths(entry: dict) -> list[list]:
 
 def test_embedded_grid_explorer_carries_the_sharpest_sample():
     widget = GridExplorer("sin(a * x) * y", resolution=1024, a=(0.1, 3.0))
-    widget._on_browser_msg(widget, {"type": "view", "vid": "v", "pixels": [416, 362]}, [])
+    custom(widget, {"type": "view", "vid": "v", "pixels": [416, 362]})
     assert (widget._frame_meta["sx"], widget._frame_meta["sy"]) == (416, 362)
     entry = embed_data(views=[widget])["manager_state"]["state"][widget.model_id]
     meta = entry["state"]["_frame_meta"]

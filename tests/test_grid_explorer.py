@@ -6,12 +6,14 @@ what the frontend would receive is read from the synced traits.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import subprocess
 import sys
 import warnings
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -35,9 +37,9 @@ from vmapwidget.widgets.grid_explorer import (
 )
 
 
-def make(**kwargs) -> GridExplorer:
+def make(fun=wave, **kwargs) -> GridExplorer:
     options = {"x": (-5, 5), "y": (-2, 2), "resolution": 32, "a": (0.1, 3.0, 1.0)}
-    return GridExplorer(wave, **{**options, **kwargs})
+    return GridExplorer(fun, **{**options, **kwargs})
 
 
 def request(w: GridExplorer, seq: int, vid: str = "view-1", **values) -> None:
@@ -301,7 +303,7 @@ def test_a_view_message_leaves_grids_it_can_show_whole_alone():
 
 
 def test_an_exported_page_gets_the_sharpest_sample():
-    from vmapwidget.export import _widget_payload
+    from vmapwidget.integrations.export import _widget_payload
 
     w = make(resolution=1024)
     view(w, "dpr1", [416, 362])
@@ -552,3 +554,74 @@ def test_float64_needs_x64_and_then_resolves_deep_zooms():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def slow_wave(x, y, a):
+    """The tutorial's wave plus 200 iterations of a map that leaves it unchanged (slow)."""
+    slow = jax.lax.fori_loop(0, 200, lambda _, v: jnp.sin(v) * 0.5, x * y)
+    return jnp.sin(a * x) * y + 0.0 * slow
+
+
+async def until_idle(w: GridExplorer) -> None:
+    for _ in range(30000):
+        if not w.busy:
+            return
+        await asyncio.sleep(0.001)
+    raise AssertionError("the evaluation did not end")
+
+
+def test_a_slow_request_is_refined_while_the_loop_serves_messages():
+    w = make(slow_wave, resolution=128, frame_budget_ms=5)
+    progress = []
+
+    async def main() -> None:
+        request(w, 1, params={"a": 2.0})
+        assert w.busy  # the handler returned before the whole grid was computed
+        while w.busy:
+            progress.append(dict(w._status["progress"]))
+            await asyncio.sleep(0.001)
+
+    asyncio.run(main())
+    refining = [p for p in progress if p["final"] is False]
+    assert refining and all(p["levels"] > 1 for p in refining)
+    assert [p["done"] for p in refining] == sorted(p["done"] for p in refining)
+    assert w._status["progress"]["final"] is True and w._status["seq"] == 1
+    np.testing.assert_allclose(w.grid, numpy_grid((-5, 5), (-2, 2), 128, 2.0), atol=1e-5)
+    assert w._frame_meta["partial"] is False and w.params == {"a": 2.0}
+
+
+def test_stop_ends_the_refinement_and_keeps_the_picture():
+    w = make(slow_wave, resolution=128, frame_budget_ms=5)
+
+    async def main() -> None:
+        request(w, 1, params={"a": 2.0})
+        frames = w.stats["frames"]
+        while w.stats["frames"] == frames:
+            await asyncio.sleep(0.001)
+        w._on_browser_msg(w, {"type": "stop", "vid": "view-1"}, [])
+        await until_idle(w)
+
+    asyncio.run(main())
+    kept = w.grid.copy()
+    assert w._status["progress"]["stopped"] is True and w._frame_meta["partial"] is True
+    np.testing.assert_array_equal(w.grid, kept)
+    w.params = {"a": 1.5}  # a Python setter still draws the whole grid before it returns
+    assert w._status["progress"]["final"] is True
+    np.testing.assert_allclose(w.grid, numpy_grid((-5, 5), (-2, 2), 128, 1.5), atol=1e-5)
+
+
+def test_a_newer_request_during_a_slow_one_wins():
+    w = make(slow_wave, resolution=128, frame_budget_ms=5)
+    seen = []
+
+    async def main() -> None:
+        for seq, a in enumerate((0.5, 1.0, 1.5, 2.5), start=1):
+            request(w, seq, params={"a": a})
+            seen.append(w._frame_meta["id"])
+            await asyncio.sleep(0.01)
+        await until_idle(w)
+
+    asyncio.run(main())
+    assert w.params == {"a": 2.5} and w._status["seq"] == 4
+    np.testing.assert_allclose(w.grid, numpy_grid((-5, 5), (-2, 2), 128, 2.5), atol=1e-5)
+    assert seen == sorted(seen)

@@ -5,15 +5,10 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 import numpy as np
+from helpers import run_loop_code
 
 from vmapwidget import describe_vmap
 from vmapwidget.codegen import index_expression
-
-
-def _run_loop(plan, fun, *args):
-    namespace: dict = {}
-    exec(plan.loop_code, namespace)
-    return namespace["batched"](fun, *args)
 
 
 def test_index_expression_slices_along_the_axis():
@@ -32,7 +27,7 @@ def test_simple_loop_uses_parameter_names_and_index_expressions():
     assert "f(x[:, b], y[b])" in plan.loop_code
     assert "for b in range(3)" in plan.loop_code
     assert "jnp.stack(results, axis=1)" in plan.loop_code
-    np.testing.assert_array_equal(_run_loop(plan, func, x, y), [[5, 7, 9]])
+    np.testing.assert_array_equal(run_loop_code(plan, func, x, y), [[5, 7, 9]])
 
 
 def test_loop_passes_unbatched_arguments_whole():
@@ -41,7 +36,7 @@ def test_loop_passes_unbatched_arguments_whole():
 
     plan = describe_vmap(func, 3.0, jnp.array([3, 4, 5]), in_axes=(None, 0))
     assert "f(x, y[b])" in plan.loop_code
-    np.testing.assert_allclose(_run_loop(plan, func, 3.0, jnp.array([3, 4, 5])), [9, 12, 15])
+    np.testing.assert_allclose(run_loop_code(plan, func, 3.0, jnp.array([3, 4, 5])), [9, 12, 15])
 
 
 def test_unsafe_parameter_names_are_replaced():
@@ -50,7 +45,7 @@ def test_unsafe_parameter_names_are_replaced():
 
     plan = describe_vmap(func, jnp.ones(2), jnp.ones(2))
     assert "def batched(f, a0, a1):" in plan.loop_code
-    np.testing.assert_array_equal(_run_loop(plan, func, jnp.ones(2), jnp.ones(2)), [0, 0])
+    np.testing.assert_array_equal(run_loop_code(plan, func, jnp.ones(2), jnp.ones(2)), [0, 0])
 
 
 def test_tree_loop_reproduces_pytree_vmap():
@@ -61,7 +56,7 @@ def test_tree_loop_reproduces_pytree_vmap():
     x = jnp.arange(6.0).reshape(2, 3)
     spec = dict(in_axes=({"w": 0},), out_axes={"out": 1, "const": None})
     plan = describe_vmap(lambda p: fun(p, x.T), params, **spec)
-    looped = _run_loop(plan, lambda p: fun(p, x.T), params)
+    looped = run_loop_code(plan, lambda p: fun(p, x.T), params)
     real = jax.vmap(lambda p: fun(p, x.T), **spec)(params)
     assert "IN_AXES = [[0]]" in plan.loop_code
     for got, want in zip(jax.tree.leaves(looped), jax.tree.leaves(real)):
@@ -86,7 +81,7 @@ def test_tree_loop_slices_typed_keys_inside_a_pytree():
     plan = describe_vmap(fun, params, jnp.ones(3))
     assert "IN_AXES = [[0], [0]]" in plan.loop_code
     np.testing.assert_allclose(
-        _run_loop(plan, fun, params, jnp.ones(3)), jax.vmap(fun)(params, jnp.ones(3)), rtol=1e-6
+        run_loop_code(plan, fun, params, jnp.ones(3)), jax.vmap(fun)(params, jnp.ones(3)), rtol=1e-6
     )
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+import vmapwidget
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -40,11 +42,12 @@ def test_wheel_ships_every_bundle(wheel):
 
 
 def test_wheel_enables_the_nodelay_server_extension(wheel):
-    config_path = "vmapwidget-0.1.0.data/data/etc/jupyter/jupyter_server_config.d/vmapwidget.json"
+    data = f"vmapwidget-{vmapwidget.__version__}.data/data"
+    config_path = f"{data}/etc/jupyter/jupyter_server_config.d/vmapwidget.json"
     with zipfile.ZipFile(wheel) as archive:
         config = json.loads(archive.read(config_path))
     extensions = config["ServerApp"]["jpserver_extensions"]
-    assert extensions == {"vmapwidget.server_extension": True}
+    assert extensions == {"vmapwidget.integrations.server_extension": True}
     (module,) = extensions
     points = importlib.import_module(module)._jupyter_server_extension_points()
     assert points == [{"module": module}]
@@ -76,7 +79,7 @@ def test_installed_wheel_renders_without_node(wheel, tmp_path):
 
 def test_server_extension_and_package_import_without_jax():
     script = (
-        "import sys, vmapwidget, vmapwidget.server_extension\n"
+        "import sys, vmapwidget, vmapwidget.integrations.server_extension\n"
         "assert 'jax' not in sys.modules and 'anywidget' not in sys.modules\n"
         "assert sorted(vmapwidget.__all__) == sorted([*vmapwidget._HOMES, '__version__'])\n"
         "assert vmapwidget.GridExplorer.__module__ == 'vmapwidget.widgets.grid_explorer'\n"

@@ -12,6 +12,7 @@ import gc
 import jax.numpy as jnp
 import numpy as np
 import psutil
+from helpers import request
 
 from vmapwidget import GridExplorer
 
@@ -20,11 +21,6 @@ WARMUP = 500
 RESOLUTION = 16
 MAX_RSS_GROWTH = 50 * 2**20
 """Bound on the peak RSS growth after the warm-up (the benchmark measures ~0 MB)."""
-
-
-def update(w: GridExplorer, seq: int, **values) -> None:
-    content = {"type": "request", "vid": "storm", "seq": seq, **values}
-    w._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
 
 
 def values(k: int) -> dict:
@@ -44,12 +40,12 @@ def test_storm_keeps_memory_flat_ends_on_the_final_value_and_compiles_once():
         a=(0.1, 3.0, 1.0),
     )
     for seq in range(WARMUP):
-        update(w, seq, **values(seq))
+        request(w, seq, vid="storm", **values(seq))
     gc.collect()
     process = psutil.Process()
     base = peak = process.memory_info().rss
     for k in range(UPDATES):
-        update(w, WARMUP + k, **values(k))
+        request(w, WARMUP + k, vid="storm", **values(k))
         if k % 250 == 0:
             peak = max(peak, process.memory_info().rss)
     peak = max(peak, process.memory_info().rss)

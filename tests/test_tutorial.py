@@ -6,6 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from helpers import run_loop_code
 from tutorial_functions import B, W, dense_layer
 
 from vmapwidget import GridKernel, describe_vmap
@@ -20,12 +21,6 @@ def einsum_layer(x):
 
 def transpose_layer(x):
     return x.dot(W.T) + B
-
-
-def looped(plan, fun, *args):
-    namespace: dict = {}
-    exec(plan.loop_code, namespace)
-    return namespace["batched"](fun, *args)
 
 
 def test_dense_layer_on_one_input():
@@ -45,7 +40,11 @@ def test_einsum_transpose_and_vmap_agree():
     plan = describe_vmap(dense_layer, BATCH)
     by_vmap = jax.vmap(dense_layer)(BATCH)
     assert plan.out_shapes == (3, 2)
-    for result in (einsum_layer(BATCH), transpose_layer(BATCH), looped(plan, dense_layer, BATCH)):
+    for result in (
+        einsum_layer(BATCH),
+        transpose_layer(BATCH),
+        run_loop_code(plan, dense_layer, BATCH),
+    ):
         np.testing.assert_allclose(result, EXPECTED_BATCH, rtol=1e-6)
         np.testing.assert_allclose(result, by_vmap, rtol=1e-6)
 
@@ -57,7 +56,7 @@ def test_zipping_two_inputs():
     x, y = jnp.array([1, 2, 3]), jnp.array([4, 5, 6])
     plan = describe_vmap(func, x, y, in_axes=(0, 0))
     assert plan.out_shapes == (3,)
-    np.testing.assert_array_equal(looped(plan, func, x, y), [5, 7, 9])
+    np.testing.assert_array_equal(run_loop_code(plan, func, x, y), [5, 7, 9])
     np.testing.assert_array_equal(jax.vmap(func, in_axes=(0, 0))(x, y), [5, 7, 9])
 
 
@@ -71,7 +70,7 @@ def test_non_leading_batch_dimensions(out_axes, printed, shape):
     x, y = jnp.array([[1, 2, 3]]), jnp.array([[4], [5], [6]])
     plan = describe_vmap(func, x, y, in_axes=(1, 0), out_axes=out_axes)
     assert plan.out_shapes == shape
-    np.testing.assert_array_equal(looped(plan, func, x, y), printed)
+    np.testing.assert_array_equal(run_loop_code(plan, func, x, y), printed)
     np.testing.assert_array_equal(jax.vmap(func, in_axes=(1, 0), out_axes=out_axes)(x, y), printed)
 
 
@@ -82,7 +81,7 @@ def test_unbatched_argument():
     y = jnp.array([3, 4, 5])
     plan = describe_vmap(func, 3.0, y, in_axes=(None, 0))
     assert plan.out_shapes == (3,)
-    np.testing.assert_allclose(looped(plan, func, 3.0, y), [9.0, 12.0, 15.0])
+    np.testing.assert_allclose(run_loop_code(plan, func, 3.0, y), [9.0, 12.0, 15.0])
 
 
 def test_cartesian_grid_matches_numpy_meshgrid():

@@ -1,7 +1,7 @@
 """Formula entry in the widgets, user-code faults and resource bounds (no browser).
 
 Browser messages go through ipywidgets' own entry point, ``Widget._handle_msg``, exactly as
-the comm delivers them.
+the comm delivers them (tests/helpers.py).
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import jax.numpy as jnp
 import numpy as np
 import psutil
 import pytest
+from helpers import custom, record_sent, update_state
+from helpers import request as send_request
 
 from vmapwidget import AxisExplorer, FormulaError, GridExplorer, GridFunctionError
 from vmapwidget.kernels import MAX_RESOLUTION
@@ -31,14 +33,6 @@ def numpy_grid(fun, x_range=(-5, 5), y_range=(-2, 2), n=N):
 def make(formula="sin(a*x) * y", **kwargs) -> GridExplorer:
     options = {"x": (-5, 5), "y": (-2, 2), "resolution": N, "a": (0.1, 3.0, 1.0)}
     return GridExplorer(formula, **{**options, **kwargs})
-
-
-def custom(w, content) -> None:
-    w._handle_msg({"content": {"data": {"method": "custom", "content": content}}, "buffers": []})
-
-
-def request(w, seq, **values) -> None:
-    custom(w, {"type": "request", "vid": "view-1", "seq": seq, **values})
 
 
 @pytest.fixture
@@ -69,7 +63,7 @@ def test_python_formula_setter_compiles_once_and_sliders_do_not_recompile():
     w.formula = "cos(a*x) + y"
     assert w.stats["compiles"] == 2
     for k, a in enumerate(np.linspace(0.1, 3.0, 20)):
-        request(w, k + 1, params={"a": float(a)}, x_range=(-4.0, 4.0 + k / 10))
+        send_request(w, k + 1, params={"a": float(a)}, x_range=(-4.0, 4.0 + k / 10))
     assert w.stats["compiles"] == 2
     expected = numpy_grid(lambda x, y: np.cos(np.float32(3.0) * x) + y, (-4, 5.9))
     np.testing.assert_allclose(w.grid, expected, atol=1e-5)
@@ -97,10 +91,10 @@ def test_formula_none_restores_the_python_function_but_not_for_a_formula_widget(
 
 def test_visitor_edit_compiles_once_then_sliders_reuse_it():
     w = make(editable_formula=True)
-    request(w, 1, formula="a * x + y")
+    send_request(w, 1, formula="a * x + y")
     assert (w.formula, w.error, w.stats["compiles"]) == ("a * x + y", "", 2)
     for seq in range(2, 30):
-        request(w, seq, params={"a": 0.1 + seq / 10})
+        send_request(w, seq, params={"a": 0.1 + seq / 10})
     assert w.stats["compiles"] == 2
     np.testing.assert_allclose(
         w.grid, numpy_grid(lambda x, y: np.float32(3.0) * x + y), rtol=1e-5, atol=1e-5
@@ -110,20 +104,20 @@ def test_visitor_edit_compiles_once_then_sliders_reuse_it():
 def test_visitor_bad_formula_shows_the_column_and_keeps_the_picture(warnings):
     w = make(editable_formula=True)
     before = w.grid.copy()
-    request(w, 1, formula="__import__('os')")
+    send_request(w, 1, formula="__import__('os')")
     assert w.error == "formula: unknown function '__import__' at column 1"
     assert w._status["formula_column"] == 1 and w._status["seq"] == 1
     assert w.formula == "sin(a*x) * y" and w.stats["compiles"] == 1
     np.testing.assert_array_equal(w.grid, before)
     assert "refused a formula" in warnings.text
-    request(w, 2, formula="x - y")
+    send_request(w, 2, formula="x - y")
     assert w.error == "" and "formula_column" not in w._status
     np.testing.assert_allclose(w.grid, numpy_grid(np.subtract), atol=1e-6)
 
 
 def test_formula_edit_is_refused_when_not_editable(warnings):
     w = make()
-    request(w, 1, formula="x")
+    send_request(w, 1, formula="x")
     assert w.formula == "sin(a*x) * y" and "not editable" in w.error
     assert "not editable" in warnings.text
 
@@ -131,7 +125,7 @@ def test_formula_edit_is_refused_when_not_editable(warnings):
 @pytest.mark.parametrize("text", [None, 3, ["x"], "x" * 10**6])
 def test_formula_edit_of_the_wrong_type_or_size_is_refused(warnings, text):
     w = make(editable_formula=True)
-    request(w, 1, formula=text)
+    send_request(w, 1, formula=text)
     # The parser's own error comes through, with the column it marks (issue 12).
     assert w.formula == "sin(a*x) * y" and w.error.startswith("formula: ")
     assert isinstance(w._status["formula_column"], int)
@@ -141,7 +135,7 @@ def test_formula_edit_of_the_wrong_type_or_size_is_refused(warnings, text):
 def test_visitor_cannot_write_formula_or_editable_traits(warnings):
     w = make()
     state = {"formula": "x", "editable_formula": True}
-    w._handle_msg({"content": {"data": {"method": "update", "state": state}}, "buffers": []})
+    update_state(w, state)
     assert (w.formula, w.editable_formula) == ("sin(a*x) * y", False)
     assert "ignored browser writes" in warnings.text
 
@@ -153,12 +147,6 @@ def test_axis_explorer_takes_an_elementwise_formula():
     assert formula_names(1) == ["x"] and formula_names(5)[-1] == "x5"
     with pytest.raises(FormulaError, match="unknown name 'z'"):
         AxisExplorer("x + z", x, y)
-
-
-def axis_replies(w: AxisExplorer) -> list:
-    sent: list = []
-    w.send = lambda content, buffers=None: sent.append(content)
-    return sent
 
 
 def test_axis_explorer_formula_set_from_python_redraws_or_raises():
@@ -193,13 +181,13 @@ def test_axis_explorer_formula_replaces_a_function_and_goes_back():
 def test_axis_explorer_formula_from_the_browser_only_when_editable(caplog):
     x, y = jnp.arange(3.0), jnp.arange(3.0)
     locked = AxisExplorer("x * y", x, y)
-    sent = axis_replies(locked)
+    sent = record_sent(locked)
     with caplog.at_level(logging.WARNING, logger="vmapwidget.widgets.axis_explorer"):
         custom(locked, {"type": "set_formula", "text": "x - y", "request": 3})
     assert locked.formula == "x * y"
     assert sent[-1]["type"] == "rejected" and "not editable" in sent[-1]["reason"]
     w = AxisExplorer("x * y", x, y, editable_formula=True)
-    sent = axis_replies(w)
+    sent = record_sent(w)
     custom(w, {"type": "set_formula", "text": "x - y + 5", "request": 4})
     assert sent[-1] == {"type": "applied", "for": "formula", "request": 4}
     np.testing.assert_allclose(w.result, np.full(3, 5.0))
@@ -265,9 +253,9 @@ def test_edit_that_fails_on_the_grid_keeps_the_last_function(warnings):
     w = GridExplorer(lambda x, y, a: x * a, resolution=8, a=(0, 1))
     before = w.grid.copy()
     w.editable_formula = True
-    request(w, 1, formula="sqrt(x) + a")
+    send_request(w, 1, formula="sqrt(x) + a")
     assert w.error == "" and np.isnan(w.grid).any()
-    request(w, 2, formula="x +* a")
+    send_request(w, 2, formula="x +* a")
     assert w.error.startswith("formula: invalid syntax at column")
     w.formula = None
     np.testing.assert_array_equal(w.grid, before)
@@ -280,8 +268,8 @@ def test_huge_resolution_from_the_browser_is_refused_before_allocating(warnings)
     w = make()
     rss = psutil.Process().memory_info().rss
     start = time.perf_counter()
-    request(w, 1, resolution=10**9)
-    request(w, 2, resolution=MAX_RESOLUTION + 1)
+    send_request(w, 1, resolution=10**9)
+    send_request(w, 2, resolution=MAX_RESOLUTION + 1)
     elapsed = time.perf_counter() - start
     assert elapsed < 0.5 and psutil.Process().memory_info().rss - rss < 20 * 2**20
     assert w.resolution == N and f"between 1 and {MAX_RESOLUTION}" in w.error

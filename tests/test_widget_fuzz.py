@@ -19,6 +19,7 @@ from collections import Counter
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from helpers import custom, deliver
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tutorial_functions import numpy_wave, wave
@@ -91,14 +92,6 @@ def report(request):
         print(line)
     else:
         reporter.write_line(line)
-
-
-def deliver(widget, data, buffers=()) -> None:
-    widget._handle_msg({"content": {"data": data}, "buffers": list(buffers)})
-
-
-def custom(widget, content) -> None:
-    deliver(widget, {"method": "custom", "content": content})
 
 
 def logged(recorder: Recorder, send) -> bool:

@@ -2,7 +2,8 @@
 // cells are finer) inside axes, ticks and a colour bar drawn on a second canvas, in the
 // notebook's theme. It draws the frames it is given and knows nothing of Python.
 //
-// For tools that act on the picture (hover, zoom, pan): `plot` is the heatmap's element,
+// For tools that act on the picture (hover, zoom, pan): `plot` is the heatmap's canvas,
+// `plotBox` the clipping box around it (the canvas may be transformed inside it),
 // `frame` the frame drawn, `paintInto(canvas, scale)` draws that frame into any canvas
 // (to show it transformed, or in a PNG), and `onDrawn` hears of every new frame.
 import { colormap } from "./colormaps.js";
@@ -40,13 +41,16 @@ export function gridFigure({ names, colormapName, themeHost, signal }) {
   chrome.height = Math.round(layout.height * dpr);
   Object.assign(chrome.style, { width: `${layout.width}px`, height: `${layout.height}px` });
   const plot = h("canvas", { className: "vw-ge-image", role: "img" });
-  Object.assign(plot.style, {
+  Object.assign(plot.style, { width: `${box.width}px`, height: `${box.height}px` });
+  // The canvas sits in a clipping box, so a transformed picture (zoom, pan) stays in the plot.
+  const plotBox = h("div", { className: "vw-ge-plotbox" }, [plot]);
+  Object.assign(plotBox.style, {
     left: `${box.x}px`,
     top: `${box.y}px`,
     width: `${box.width}px`,
     height: `${box.height}px`,
   });
-  const el = h("div", { className: "vw-ge-figure" }, [chrome, plot]);
+  const el = h("div", { className: "vw-ge-figure" }, [chrome, plotBox]);
   Object.assign(el.style, { width: `${layout.width}px`, height: `${layout.height}px` });
   const chromeCtx = /** @type {CanvasRenderingContext2D} */ (chrome.getContext("2d"));
   const plotCtx = /** @type {CanvasRenderingContext2D} */ (plot.getContext("2d"));
@@ -150,6 +154,7 @@ export function gridFigure({ names, colormapName, themeHost, signal }) {
   return {
     el,
     plot,
+    plotBox,
     layout,
     dpr,
     get frame() {

@@ -2,8 +2,8 @@
 // ...values} through a latest-wins queue (a lost reply is forgotten after REPLY_TIMEOUT_MS);
 // a `_status` naming this view and seq releases it. The view also tells Python its plot's
 // size in device pixels ({type: "view", vid, pixels}; null when it closes), so a grid finer
-// than every open view is sent sampled to the largest. Once `signal` aborts nothing more
-// is sent but the closing null.
+// than every open view is sent sampled to the largest. {type: "stop", vid} ends the
+// refinement of a heavy frame. Once `signal` aborts nothing more is sent but the closing null.
 import { isFor, LatestWins } from "./request_queue.js";
 
 export const REPLY_TIMEOUT_MS = 10000;
@@ -34,6 +34,15 @@ export function gridLink(model, { vid, pixels, signal }) {
     flow,
     /** @param {Record<string, unknown>} values */
     request: (values) => flow.request(values),
+    /** Ask Python to stop refining the picture (what is drawn stays). */
+    stop() {
+      if (signal.aborted) return;
+      try {
+        model.send({ type: "stop", vid });
+      } catch {
+        // No kernel: nothing is being refined.
+      }
+    },
     /**
      * Ask for frames of at least `size` pixels (a PNG at twice the size), or, with null,
      * for this view's own size again. Nothing once the view is gone.

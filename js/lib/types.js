@@ -31,12 +31,17 @@
  * @typedef {{
  *   id: number, nx: number, ny: number, sx?: number, sy?: number,
  *   x_range: [number, number], y_range: [number, number], encoding: string,
- *   vmin: number, vmax: number, nonfinite: number,
+ *   vmin: number, vmax: number, nonfinite: number, partial?: boolean,
  * }} FrameMeta  the header of a GridExplorer frame (see vmapwidget's grid_frames)
  *
  * @typedef {{
+ *   level?: number, levels?: number, resolution?: number, done?: number,
+ *   elapsed_ms?: number, expected_ms?: number, final?: boolean, stopped?: boolean,
+ * }} Progress  how far the evaluation of the picture drawn got (see vmapwidget's grid_evaluator)
+ *
+ * @typedef {{
  *   vid?: string | null, seq?: number | null, kernel_ms: number, compiles: number,
- *   frames: number, formula_column?: number | null,
+ *   frames: number, formula_column?: number | null, progress?: Progress, error?: string,
  * }} GridStatus  GridExplorer's `_status`: the request it answers and the last evaluation
  *
  * @typedef {{ lo: number, hi: number, step: number, name: string }} ParamSpec

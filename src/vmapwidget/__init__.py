@@ -1,7 +1,7 @@
 """vmapwidget: Jupyter widgets that make ``jax.vmap`` visible and live.
 
 Names load on first use, so ``import vmapwidget`` (and the Jupyter server extension,
-``vmapwidget.server_extension``) does not import JAX.
+``vmapwidget.integrations.server_extension``) does not import JAX.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _HOMES = {
     "VmapPlan": "vmapwidget.plan",
     "VmapWidgetError": "vmapwidget.errors",
     "describe_vmap": "vmapwidget.axis_model",
-    "export_html": "vmapwidget.export",
+    "export_html": "vmapwidget.integrations.export",
     "parse_formula": "vmapwidget.formula",
 }
 
@@ -53,8 +53,8 @@ __all__ = [
 if TYPE_CHECKING:
     from vmapwidget.axis_model import describe_vmap
     from vmapwidget.errors import VmapWidgetError
-    from vmapwidget.export import export_html
     from vmapwidget.formula import FormulaError, parse_formula
+    from vmapwidget.integrations.export import export_html
     from vmapwidget.kernels import GridFunctionError, GridKernel, GridResult
     from vmapwidget.plan import InputLeaf, OutputLeaf, VmapPlan
     from vmapwidget.widgets import (

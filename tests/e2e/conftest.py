@@ -5,10 +5,10 @@
   After every test the kernels of the started Jupyter servers are shut down.
 - ``jupyter_server``: parametrized over JupyterLab and Notebook 7 for tests that must pass
   in both frontends.
-- ``browser``: one headless Debian Chromium per session; ``page``: a fresh context and page
-  per test (1400×900) whose console messages and page errors are recorded. When a test
-  fails, a full-page screenshot, the console log and the server logs are saved under
-  ``test-artifacts/<test name>/``.
+- ``browser``: one headless Debian Chromium per session (launched by ``browser.py``, which
+  the benchmarks use too); ``page``: a fresh context and page per test (1400×900) whose
+  console messages and page errors are recorded. When a test fails, a full-page screenshot,
+  the console log and the server logs are saved under ``test-artifacts/<test name>/``.
 """
 
 from __future__ import annotations
@@ -21,22 +21,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from .browser import VIEWPORT, launch_chromium
 from .notebook_ui import ARTIFACTS, REPO, browser_log, watch_page
 from .servers import Server, start_server
 
 E2E_DIR = Path(__file__).resolve().parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1400, "height": 900}
 DEFAULT_TIMEOUT_MS = 60_000
 EXPECT_TIMEOUT_MS = 20_000
 BUNDLE = REPO / "src" / "vmapwidget" / "static" / "plan_view.js"
@@ -125,9 +114,7 @@ def _fresh_kernels(request: pytest.FixtureRequest) -> Iterator[None]:
 def browser() -> Iterator[Browser]:
     """Headless Debian Chromium, shared by the session."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch_chromium(playwright)
         yield browser
         browser.close()
 

@@ -13,6 +13,8 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
 from playwright.sync_api import ConsoleMessage, Error, Locator, Page, expect
 
 from .servers import Server
@@ -179,6 +181,15 @@ def open_notebook(page: Page, server: Server, path: str | Path, name: str | None
         page.locator(".jp-Dialog").get_by_role("button", name="Select").click()
         wait_for_idle(page, name)
     return name
+
+
+def run_source(page: Page, server: Server, path: Path, source: str) -> None:
+    """Open a one-cell notebook of ``source`` (written to ``path``) and run it."""
+    notebook = new_notebook(cells=[new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, path)
+    open_notebook(page, server, path)
+    run_all_cells(page)
 
 
 def wait_for_idle(page: Page, name: str | None = None, timeout: int = KERNEL_TIMEOUT_MS) -> None:

@@ -6,17 +6,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
 from playwright.sync_api import Locator, Page, expect
 
 from .notebook_ui import (
     ARTIFACTS,
     assert_no_widget_errors,
     execute_in_kernel,
-    open_notebook,
-    run_all_cells,
+    run_source,
 )
 from .servers import Server
 
@@ -33,15 +30,6 @@ def func(x, y):
 w = AxisExplorer(func, jnp.array([[1, 2, 3]]), jnp.array([[4], [5], [6]]),
                  in_axes=(1, 0), out_axes=1)
 w"""
-
-
-def run_source(page: Page, server: Server, path: Path, source: str) -> None:
-    """Open a one-cell notebook of ``source`` (written to ``path``) and run it."""
-    notebook = new_notebook(cells=[new_code_cell(source)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(notebook, path)
-    open_notebook(page, server, path)
-    run_all_cells(page)
 
 
 @pytest.fixture

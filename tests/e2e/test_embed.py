@@ -30,7 +30,7 @@ from nbconvert import HTMLExporter
 from playwright.sync_api import Page, Route, expect
 
 from vmapwidget import AxisExplorer, GridExplorer, PlanView
-from vmapwidget.export import export_html
+from vmapwidget.integrations.export import export_html
 
 from .notebook_ui import (
     PANEL_JS,

@@ -64,7 +64,7 @@ def save_png(page: Page, root: Locator, name: str) -> np.ndarray:
 
 def heatmap_of(png: np.ndarray, root: Locator, scale: int = 2) -> np.ndarray:
     """The heatmap's pixels in a PNG saved at ``scale`` times the figure's size."""
-    x, y, width, height = root.locator(".vw-ge-image").evaluate(
+    x, y, width, height = root.locator(".vw-ge-plotbox").evaluate(
         "(c) => [c.style.left, c.style.top, c.style.width, c.style.height].map(parseFloat)"
     )
     return png[

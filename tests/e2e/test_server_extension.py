@@ -19,7 +19,7 @@ from urllib.parse import urlparse
 
 from tornado.websocket import websocket_connect
 
-from vmapwidget.server_extension import LOG_LINE
+from vmapwidget.integrations.server_extension import LOG_LINE
 
 from .servers import Server, start_server
 from .sockets import tcp_nodelay
@@ -103,7 +103,7 @@ def test_installed_extension_sets_nodelay_on_kernel_websockets(lab_server: Serve
 def test_disabled_extension_leaves_the_stock_server_alone(tmp_path: Path):
     config = tmp_path / "home" / "config" / "jupyter_server_config.json"
     config.parent.mkdir(parents=True)
-    extensions = {"jpserver_extensions": {"vmapwidget.server_extension": False}}
+    extensions = {"jpserver_extensions": {"vmapwidget.integrations.server_extension": False}}
     config.write_text(json.dumps({"ServerApp": extensions}))
     server = start_server("lab", tmp_path)
     try:

@@ -8,7 +8,7 @@ import jax.numpy as jnp
 from playwright.sync_api import Page, expect
 
 from vmapwidget import PlanView
-from vmapwidget.export import export_html
+from vmapwidget.integrations.export import export_html
 
 from .notebook_ui import browser_log, screenshot
 

@@ -225,6 +225,7 @@ class GridExplorer(GridTraits):
             _specs=[s.to_json() for s in specs],
             _axis_names=axis_names(fun),
             _resolution_steps=sorted({*RESOLUTION_STEPS, MAX_RESOLUTION}),
+            _dtype=self.dtype.name,
             **self._encode_frame(encoding, self._views.frame_shape()),
             _status=self._status_for(None, None, ""),
         )

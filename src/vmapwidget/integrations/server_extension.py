@@ -10,7 +10,7 @@ Installing vmapwidget enables this extension for Jupyter servers (JupyterLab, No
 of the same environment, through ``etc/jupyter/jupyter_server_config.d/vmapwidget.json``.
 It changes nothing but the socket option. Turn it off with::
 
-    jupyter server extension disable vmapwidget.server_extension
+    jupyter server extension disable vmapwidget.integrations.server_extension
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def enable_nodelay() -> None:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:
-    return [{"module": "vmapwidget.server_extension"}]
+    return [{"module": "vmapwidget.integrations.server_extension"}]
 
 
 def _load_jupyter_server_extension(server_app: Any) -> None:

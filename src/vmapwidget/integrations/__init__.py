@@ -1,0 +1,1 @@
+"""Integrations with the outside: static HTML export, the Jupyter server extension."""
