@@ -26,7 +26,7 @@ import { savePng } from "./lib/save_png.js";
  *   _axis_names: [string, string], colormap: string, formula: string | null,
  *   editable_formula: boolean, error: string, _status: import("./lib/types.js").GridStatus,
  *   _frame_meta: import("./lib/types.js").FrameMeta | null, _frame: DataView | null,
- *   _mask: DataView | null, _dtype?: string,
+ *   _mask: DataView | null, _dtype?: string, _home?: [number, number][],
  * }} State
  */
 
@@ -71,6 +71,10 @@ function render({ model, el, signal: host }) {
       resolution: model.get("resolution"),
       dtype: model.get("_dtype") ?? "float32",
     }),
+    home: () => {
+      const start = model.get("_home");
+      return start?.length === 2 ? { x: start[0], y: start[1] } : null;
+    },
     request: link.request,
     fail: status.fail,
     signal,

@@ -36,28 +36,31 @@ const MAX_ABS_COORDINATE = 1e15;
  * @param {{
  *   figure: import("./grid_figure.js").GridFigure,
  *   ranges: () => { x: [number, number], y: [number, number], resolution: number, dtype: string },
+ *   home: () => { x: [number, number], y: [number, number] } | null,
  *   request: (values: Record<string, unknown>) => void,
  *   fail: (reason: string) => void,
  *   signal: AbortSignal,
  * }} options
  */
-export function gridZoom({ figure, ranges, request, fail, signal }) {
+export function gridZoom({ figure, ranges, home, request, fail, signal }) {
   const box = { width: figure.layout.plot.width, height: figure.layout.plot.height };
   /** @param {{ x: [number, number], y: [number, number], resolution: number }} r */
   const viewOf = (r) => shownView(r.x, r.y, r.resolution, r.resolution);
   let target = viewOf(ranges());
-  const history = viewHistory(target);
+  const start = home();
+  const history = viewHistory(start ? viewOf({ ...start, resolution: ranges().resolution }) : target);
+  history.push(target);
   /** @type {"pan" | "box"} */
   let mode = "pan";
 
   const button = (/** @type {string} */ text, /** @type {string} */ title) =>
     h("button", { type: "button", text, title, className: "vw-ge-view-button" });
-  const home = button("Home", "Back to the first view (double-click, or 0 on the plot)");
+  const homeButton = button("Home", "Back to the first view (double-click, or 0 on the plot)");
   const back = button("Back", "The previous view");
   const forward = button("Forward", "The next view");
   const boxMode = button("Box", "Drag a box to zoom into it (or shift-drag)");
   boxMode.setAttribute("aria-pressed", "false");
-  const nodes = [home, back, forward, boxMode];
+  const nodes = [homeButton, back, forward, boxMode];
 
   const drawnView = () => {
     const meta = figure.frame?.meta;
@@ -123,7 +126,7 @@ export function gridZoom({ figure, ranges, request, fail, signal }) {
     signal,
     { mode: () => mode },
   );
-  home.addEventListener("click", () => go(history.home()), { signal });
+  homeButton.addEventListener("click", () => go(history.home()), { signal });
   back.addEventListener("click", () => go(history.back()), { signal });
   forward.addEventListener("click", () => go(history.forward()), { signal });
   boxMode.addEventListener(

@@ -226,6 +226,7 @@ class GridExplorer(GridTraits):
             _axis_names=axis_names(fun),
             _resolution_steps=sorted({*RESOLUTION_STEPS, MAX_RESOLUTION}),
             _dtype=self.dtype.name,
+            _home=[list(x_range), list(y_range)],
             **self._encode_frame(encoding, self._views.frame_shape()),
             _status=self._status_for(None, None, ""),
         )
