@@ -64,5 +64,7 @@ class GridTraits(GuardedWidget):
     _mask = traitlets.Bytes().tag(sync=True)
     _frame_meta = traitlets.Dict().tag(sync=True)
     _status = traitlets.Dict().tag(sync=True)
-    _home = traitlets.List(help="[x_range, y_range] it was made with (Home).").tag(sync=True)
+    _home: traitlets.List[list[float]] = traitlets.List(
+        help="[x_range, y_range] it was made with (Home)."
+    ).tag(sync=True)
     _dtype = traitlets.Unicode("float32", help="The dtype f is evaluated in.").tag(sync=True)
