@@ -604,6 +604,10 @@ def test_stop_ends_the_refinement_and_keeps_the_picture():
     asyncio.run(main())
     kept = w.grid.copy()
     assert w._status["progress"]["stopped"] is True and w._frame_meta["partial"] is True
+    replies = w._status["reply"]
+    w._on_browser_msg(w, {"type": "stop", "vid": "view-2"}, [])  # late: answered all the same
+    assert w._status["reply"] == replies + 1 and w._status["vid"] == "view-2"
+    assert w._status["progress"]["stopped"] is True
     np.testing.assert_array_equal(w.grid, kept)
     w.params = {"a": 1.5}  # a Python setter still draws the whole grid before it returns
     assert w._status["progress"]["final"] is True

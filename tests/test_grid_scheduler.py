@@ -130,3 +130,23 @@ def test_a_cheap_grid_is_computed_at_once_without_a_thread_hop():
 
     asyncio.run(main())
     assert s._executor is None
+
+
+def test_a_frame_that_cannot_be_shown_ends_the_evaluation_with_an_error():
+    kernel = GridKernel(slow_wave, ["a"])
+    evaluator = GridEvaluator(kernel, frame_budget_ms=5)
+    evaluator.evaluate(STATE)
+    errors = []
+
+    def refuse(frame, tag) -> None:
+        raise ValueError("the view cannot take this frame")
+
+    s = GridScheduler(evaluator, on_frame=refuse, on_error=lambda e, tag: errors.append((tag, e)))
+
+    async def main() -> None:
+        s.submit(STATE, "r")
+        await until_idle(s)
+
+    asyncio.run(main())
+    assert [(tag, str(e)) for tag, e in errors] == [("r", "the view cannot take this frame")]
+    assert not s.busy

@@ -46,17 +46,26 @@ from __future__ import annotations
 import ast
 import inspect
 import keyword
-import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from functools import reduce
-from types import MappingProxyType
 from typing import Any, NoReturn
 
 import jax
 import jax.numpy as jnp
 
 from vmapwidget.errors import VmapWidgetError
+from vmapwidget.formula_vocabulary import (
+    ALLOWED_FUNCTIONS,
+    BINARY,
+    COMPARISONS,
+    CONSTANTS,
+    FORBIDDEN,
+    FORBIDDEN_CONSTANTS,
+    FUNCTION_ARITY,
+    LOGICAL,
+    SYMBOLS,
+)
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
@@ -89,124 +98,12 @@ MAX_LITERAL_LENGTH = 64
 MAX_LITERAL_MAGNITUDE = 1e38
 """Largest number literal accepted (float32 overflows at about 3.4e38)."""
 
-_FUNCTIONS: dict[str, tuple[Callable[..., Any], int]] = {
-    "sin": (jnp.sin, 1),
-    "cos": (jnp.cos, 1),
-    "tan": (jnp.tan, 1),
-    "arcsin": (jnp.arcsin, 1),
-    "arccos": (jnp.arccos, 1),
-    "arctan": (jnp.arctan, 1),
-    "arctan2": (jnp.arctan2, 2),
-    "sinh": (jnp.sinh, 1),
-    "cosh": (jnp.cosh, 1),
-    "tanh": (jnp.tanh, 1),
-    "exp": (jnp.exp, 1),
-    "expm1": (jnp.expm1, 1),
-    "log": (jnp.log, 1),
-    "log1p": (jnp.log1p, 1),
-    "log2": (jnp.log2, 1),
-    "log10": (jnp.log10, 1),
-    "sqrt": (jnp.sqrt, 1),
-    "cbrt": (jnp.cbrt, 1),
-    "abs": (jnp.abs, 1),
-    "sign": (jnp.sign, 1),
-    "floor": (jnp.floor, 1),
-    "ceil": (jnp.ceil, 1),
-    "round": (jnp.round, 1),
-    "minimum": (jnp.minimum, 2),
-    "maximum": (jnp.maximum, 2),
-    "where": (jnp.where, 3),
-    "clip": (jnp.clip, 3),
-    "hypot": (jnp.hypot, 2),
-    "square": (jnp.square, 1),
-    "sinc": (jnp.sinc, 1),
-    # Aliases.
-    "asin": (jnp.arcsin, 1),
-    "acos": (jnp.arccos, 1),
-    "atan": (jnp.arctan, 1),
-    "atan2": (jnp.arctan2, 2),
-    "min": (jnp.minimum, 2),
-    "max": (jnp.maximum, 2),
-}
-
-ALLOWED_FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType(
-    {name: function for name, (function, _) in _FUNCTIONS.items()}
-)
-"""The functions a formula may call, name -> ``jax.numpy`` function (read-only).
-
-The module docstring lists them with their arguments; :data:`FUNCTION_ARITY` has the counts.
-"""
-
-FUNCTION_ARITY: Mapping[str, int] = MappingProxyType(
-    {name: arity for name, (_, arity) in _FUNCTIONS.items()}
-)
-"""How many positional arguments each function of :data:`ALLOWED_FUNCTIONS` takes."""
-
-CONSTANTS: Mapping[str, float] = MappingProxyType({"pi": math.pi, "e": math.e})
-"""Named constants a formula may use."""
-
 _ALLOWED_CONTROL = "\t\n\r"
 _OPENING, _CLOSING = "([{", ")]}"
 _NUMBER_RUN = r"(?<![A-Za-z0-9_])\.?[0-9][A-Za-z0-9_.]*"
 """A number and whatever letters follow it without a space."""
 _NUMBER_KEYWORDS = ("and", "else", "for", "if", "in", "is", "not", "or")
 """Keywords Python splits off a number (``1if`` is ``1 if`` plus a warning); no literal has them."""
-
-_BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
-    ast.Add: jnp.add,
-    ast.Sub: jnp.subtract,
-    ast.Mult: jnp.multiply,
-    ast.Div: jnp.true_divide,
-    ast.FloorDiv: jnp.floor_divide,
-    ast.Mod: jnp.remainder,
-    ast.Pow: jnp.power,
-}
-_COMPARISONS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
-    ast.Lt: jnp.less,
-    ast.LtE: jnp.less_equal,
-    ast.Gt: jnp.greater,
-    ast.GtE: jnp.greater_equal,
-    ast.Eq: jnp.equal,
-    ast.NotEq: jnp.not_equal,
-}
-_LOGICAL: dict[type[ast.boolop], Callable[[Any, Any], Any]] = {
-    ast.And: jnp.logical_and,
-    ast.Or: jnp.logical_or,
-}
-_SYMBOLS: dict[type[ast.AST], str] = {
-    ast.MatMult: "@",
-    ast.BitAnd: "&",
-    ast.BitOr: "|",
-    ast.BitXor: "^",
-    ast.LShift: "<<",
-    ast.RShift: ">>",
-    ast.Is: "is",
-    ast.IsNot: "is not",
-    ast.In: "in",
-    ast.NotIn: "not in",
-}
-_FORBIDDEN: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access (.) is not allowed",
-    ast.Subscript: "subscripts ([...]) are not allowed",
-    ast.Lambda: "lambda is not allowed",
-    ast.NamedExpr: "assignment (:=) is not allowed",
-    ast.Starred: "starred expressions (*) are not allowed",
-    ast.ListComp: "comprehensions are not allowed",
-    ast.SetComp: "comprehensions are not allowed",
-    ast.DictComp: "comprehensions are not allowed",
-    ast.GeneratorExp: "comprehensions are not allowed",
-    ast.List: "lists are not allowed",
-    ast.Tuple: "tuples are not allowed: write a single expression",
-    ast.Dict: "dicts are not allowed",
-    ast.Set: "sets are not allowed",
-    ast.JoinedStr: "f-strings are not allowed",
-}
-
-_FORBIDDEN_CONSTANTS: dict[type, str] = {
-    str: "strings are not allowed",
-    bytes: "bytes are not allowed",
-    complex: "complex numbers are not allowed",
-}
 
 Evaluator = Callable[[tuple[Any, ...]], Any]
 """A compiled sub-expression: argument values (in ``names`` order) -> its value."""
@@ -383,13 +280,13 @@ class _Builder:
             return handler(node, depth)
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             self.build(node.value, depth + 1)  # Reports what is wrong to the left first.
-            self._fail_after(_FORBIDDEN[type(node)], node.value)
-        self._fail(_FORBIDDEN.get(type(node), f"{type(node).__name__} is not allowed"), node)
+            self._fail_after(FORBIDDEN[type(node)], node.value)
+        self._fail(FORBIDDEN.get(type(node), f"{type(node).__name__} is not allowed"), node)
 
     def _constant(self, node: ast.Constant, depth: int) -> Evaluator:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self._fail(_FORBIDDEN_CONSTANTS.get(type(value), f"{value!r} is not allowed"), node)
+            self._fail(FORBIDDEN_CONSTANTS.get(type(value), f"{value!r} is not allowed"), node)
         start = self._offset(node.lineno, node.col_offset)
         literal = self._text[start : self._offset(node.lineno, node.end_col_offset or 0)]
         if len(literal) > MAX_LITERAL_LENGTH:
@@ -438,13 +335,13 @@ class _Builder:
         return evaluate
 
     def _operator(self, node: ast.BinOp) -> Callable[[Any, Any], Any]:
-        if type(node.op) in _BINARY:
-            return _BINARY[type(node.op)]
-        symbol = _SYMBOLS[type(node.op)]
+        if type(node.op) in BINARY:
+            return BINARY[type(node.op)]
+        symbol = SYMBOLS[type(node.op)]
         self._fail_between(f"operator {symbol!r} is not allowed", node.left, node.right, symbol)
 
     def _logical(self, node: ast.BoolOp, depth: int) -> Evaluator:
-        function = _LOGICAL[type(node.op)]
+        function = LOGICAL[type(node.op)]
         operands = [self.build(value, depth + 1) for value in node.values]
         return lambda args: _truth(reduce(function, [operand(args) for operand in operands]))
 
@@ -453,10 +350,10 @@ class _Builder:
         operands = [self.build(node.left, depth + 1)]
         functions = []
         for left, op, right in zip([node.left, *node.comparators], node.ops, node.comparators):
-            if type(op) not in _COMPARISONS:
-                symbol = _SYMBOLS[type(op)]
+            if type(op) not in COMPARISONS:
+                symbol = SYMBOLS[type(op)]
                 self._fail_between(f"operator {symbol!r} is not allowed", left, right, symbol)
-            functions.append(_COMPARISONS[type(op)])
+            functions.append(COMPARISONS[type(op)])
             operands.append(self.build(right, depth + 1))
 
         def evaluate(args: tuple[Any, ...]) -> Any:

@@ -125,17 +125,20 @@ class GridScheduler:
         done: Future[tuple[np.ndarray, float]],
     ) -> None:
         self._in_flight = False
-        current = unit.generation == self.evaluator.generation
+        if unit.generation != self.evaluator.generation:
+            self._pump(loop)  # a stale unit: its block is dropped
+            return
         error = done.exception()
+        try:
+            if error is None:
+                frame = self.evaluator.accept(unit, *done.result())
+                if frame is not None:
+                    self.on_frame(frame, tag)
+        except Exception as exc:  # a frame that cannot be shown ends the evaluation too
+            error = exc
         if error is not None:
-            if current:
-                self.evaluator.cancel()
-                self.on_error(error if isinstance(error, Exception) else RuntimeError(error), tag)
-        elif current:
-            block, run_ms = done.result()
-            frame = self.evaluator.accept(unit, block, run_ms)
-            if frame is not None:
-                self.on_frame(frame, tag)
+            self.evaluator.cancel()
+            self.on_error(error if isinstance(error, Exception) else RuntimeError(error), tag)
         self._pump(loop)
 
 

@@ -192,7 +192,11 @@ def test_a_slow_frame_shows_progress_and_stop_keeps_what_is_drawn(fractal) -> No
     expect(stop).to_be_visible()
     screenshot(page, "grid_zoom-refining")
     stop.click()
-    expect(root.locator(".vw-ge-status")).to_contain_text("stopped at", timeout=30_000)
+    try:
+        expect(root.locator(".vw-ge-status")).to_contain_text("stopped at", timeout=30_000)
+    except AssertionError as exc:  # say what the kernel thinks, for the next time it happens
+        state = kernel_json(page, "[w.busy, w._status]")
+        raise AssertionError(f"{exc}\nthe kernel: busy, _status = {state}") from None
     expect(stop).to_be_hidden()
     for _ in range(400):
         if not kernel_json(page, "w.busy"):

@@ -32,7 +32,6 @@ allocated) and stale or malformed ``vid``/``seq`` are refused with a logged warn
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -49,7 +48,7 @@ from vmapwidget.grid_evaluator import (
     GridFrame,
     check_frame_budget,
 )
-from vmapwidget.grid_frames import ENCODINGS, encode_grid
+from vmapwidget.grid_frames import ENCODINGS
 from vmapwidget.grid_scheduler import GridScheduler
 from vmapwidget.grid_specs import (
     RESOLUTION_STEPS,
@@ -74,6 +73,7 @@ from vmapwidget.kernels import (
 )
 from vmapwidget.widgets.errors import InvalidGridValue
 from vmapwidget.widgets.grid_messages import BadMessage, Message, parse_message
+from vmapwidget.widgets.grid_picture import Picture, sent_as
 from vmapwidget.widgets.grid_traits import GridTraits
 from vmapwidget.widgets.grid_views import MAX_VIEWS, Views
 
@@ -83,9 +83,6 @@ if TYPE_CHECKING:
 __all__ = ["COLORMAPS", "MAX_FRAME_SHAPE", "MAX_VIEWS", "GridExplorer", "InvalidGridValue"]
 
 logger = logging.getLogger("vmapwidget")
-
-AUTO_UINT8_CELLS = 512 * 512
-"""Above this many cells the "auto" encoding sends uint8 (see benchmarks/README.md)."""
 
 
 @dataclass
@@ -201,15 +198,11 @@ class GridExplorer(GridTraits):
         self._python_kernel = None if formula is not None else kernel
         self._retired_compiles = 0
         self._views = Views()
-        self._replies = 0
-        self._frames = 0
-        self._stats: dict[str, Any] = {}
-        self._progress: dict[str, Any] = {}
         self._frame_callbacks: list[Callable[[], None]] = []
         first = self._evaluator.evaluate(
             GridState({s.name: s.value for s in specs}, x_range, y_range, resolution)
         )
-        self._keep(first)
+        self._picture = Picture(first, kernel)
         self._applying = True
         super().__init__(
             params=first.state.params,
@@ -227,7 +220,7 @@ class GridExplorer(GridTraits):
             _resolution_steps=sorted({*RESOLUTION_STEPS, MAX_RESOLUTION}),
             _dtype=self.dtype.name,
             _home=[list(x_range), list(y_range)],
-            **self._encode_frame(encoding, self._views.frame_shape()),
+            **self._picture.frame_traits(encoding, self._views.frame_shape()),
             _status=self._status_for(None, None, ""),
         )
         self._applying = False
@@ -243,17 +236,17 @@ class GridExplorer(GridTraits):
     @property
     def grid(self) -> np.ndarray:
         """The values currently drawn, shape ``(len(x), len(y))``; a read-only array."""
-        return self._grid
+        return self._picture.grid
 
     @property
     def x(self) -> np.ndarray:
         """The grid's x coordinates (read-only)."""
-        return self._x
+        return self._picture.x
 
     @property
     def y(self) -> np.ndarray:
         """The grid's y coordinates (read-only)."""
-        return self._y
+        return self._picture.y
 
     @property
     def axis_names(self) -> tuple[str, str]:
@@ -263,12 +256,12 @@ class GridExplorer(GridTraits):
     @property
     def state(self) -> GridState:
         """The parameters, ranges and resolution of the picture currently drawn."""
-        return self._good
+        return self._picture.state
 
     @property
     def stats(self) -> dict[str, Any]:
         """Counters of the kernel and the frames (see the class docstring)."""
-        return {**self._stats, "compiles": self._compiles(), "frames": self._frames}
+        return {**self._picture.stats, "compiles": self._compiles(), "frames": self._picture.frames}
 
     def on_frame(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` after every new picture (read ``grid``, ``x`` and ``y``)."""
@@ -295,36 +288,7 @@ class GridExplorer(GridTraits):
             self._figure = mirror_figure(self)
         return self._figure
 
-    # -- validation of values set from Python (no side effects) --------------------------------
-
-    @traitlets.validate("params")
-    def _valid_params(self, proposal: dict[str, Any]) -> dict[str, float]:
-        values = proposal["value"]
-        unknown = [n for n in values if n not in self.specs]
-        if unknown:
-            raise InvalidGridValue(
-                f"unknown parameter(s) {unknown}; the parameters are {list(self.specs)}"
-            )
-        merged = {**self._good.params, **values}
-        try:
-            return {n: self.specs[n].check(merged[n]) for n in self.specs}
-        except ValueError as exc:
-            raise InvalidGridValue(str(exc)) from None
-
-    @traitlets.validate("x_range", "y_range", "x_limits", "y_limits")
-    def _valid_range(self, proposal: dict[str, Any]) -> tuple[float, float]:
-        name = proposal["trait"].name
-        try:
-            return check_range(proposal["value"], name.replace("_", " "), self.dtype)
-        except ValueError as exc:
-            raise InvalidGridValue(str(exc)) from None
-
-    @traitlets.validate("resolution")
-    def _valid_resolution(self, proposal: dict[str, Any]) -> int:
-        try:
-            return check_resolution(proposal["value"])
-        except ValueError as exc:
-            raise InvalidGridValue(str(exc)) from None
+    # -- validation of values set from Python (no side effects; see also GridTraits) -----------
 
     @traitlets.validate("formula")
     def _valid_formula(self, proposal: dict[str, Any]) -> str | None:
@@ -343,12 +307,12 @@ class GridExplorer(GridTraits):
         elif self._python_kernel is not None:  # traitlets does not validate None
             kernel = self._python_kernel
         else:
-            self._apply_traits(self._good, formula=change["old"])
+            self._apply_traits(self._picture.state, formula=change["old"])
             raise InvalidGridValue("this GridExplorer was built from a formula: give a formula")
         try:
-            self._show_now(self._good, kernel)
+            self._show_now(self._picture.state, kernel)
         except GridFunctionError:
-            self._apply_traits(self._good, formula=change["old"])
+            self._apply_traits(self._picture.state, formula=change["old"])
             raise
 
     @traitlets.observe("params", "x_range", "y_range", "resolution")
@@ -359,14 +323,16 @@ class GridExplorer(GridTraits):
         try:
             self._show_now(state, self.kernel)
         except GridFunctionError:
-            self._apply_traits(self._good)
+            self._apply_traits(self._picture.state)
             raise
 
     @traitlets.observe("encoding")
     def _on_encoding(self, _change: dict[str, Any]) -> None:
         if not self._applying:
-            frame = self._encode_frame(self.encoding, self._views.frame_shape())
-            self._apply_traits(self._good, **frame, _status=self._status_for(None, None, ""))
+            frame = self._picture.frame_traits(self.encoding, self._views.frame_shape())
+            self._apply_traits(
+                self._picture.state, **frame, _status=self._status_for(None, None, "")
+            )
 
     def _show_now(self, state: GridState, kernel: GridKernel) -> None:
         """Evaluate the whole of ``state`` with ``kernel`` before returning, and send it; on
@@ -381,13 +347,13 @@ class GridExplorer(GridTraits):
             raise
         except ValueError as exc:  # the state cannot be drawn in this dtype
             self._adopt(previous)
-            self._apply_traits(self._good)
+            self._apply_traits(self._picture.state)
             raise InvalidGridValue(str(exc)) from None
-        self._keep(frame)
+        self._picture.keep(frame, self.kernel)
         shape = self._views.frame_shape()
         self._apply_traits(
             state,
-            **self._encode_frame(self.encoding, shape),
+            **self._picture.frame_traits(self.encoding, shape),
             error="",
             _status=self._status_for(None, None, ""),
         )
@@ -427,7 +393,7 @@ class GridExplorer(GridTraits):
             unknown = [k for k in fields if k not in STATE_FIELDS and k != "formula"]
             if unknown:
                 raise ValueError(f"unknown fields {short(unknown)}")
-            state = requested_state(self._good, fields, self.specs, self.dtype)
+            state = requested_state(self._picture.state, fields, self.specs, self.dtype)
             kernel = self._requested_kernel(fields)
         except FormulaError as exc:
             logger.warning("GridExplorer refused a formula from the browser: %s", short(str(exc)))
@@ -467,24 +433,24 @@ class GridExplorer(GridTraits):
         """Remember (or forget) a view's plot size in device pixels; resend the picture if
         that changes the sample a finer grid is sent as."""
         self._views.resize(message.vid, message.pixels)
-        if not self._sent_as(self._views.frame_shape()):
-            frame = self._encode_frame(self.encoding, self._views.frame_shape())
+        if not sent_as(self._frame_meta, self._views.frame_shape()):
+            frame = self._picture.frame_traits(self.encoding, self._views.frame_shape())
             self._apply_traits(
-                self._good, **frame, _status=self._status_for(None, None, self.error)
+                self._picture.state, **frame, _status=self._status_for(None, None, self.error)
             )
 
     def _on_stop(self, message: Message) -> None:
-        if not self._scheduler.busy:
-            return
+        """End the refinement; always answer, so a view showing a partial picture hides
+        its Stop button even when the evaluation has already ended."""
         self._scheduler.stop()
-        self._progress = {**self._progress, "stopped": True}
+        self._picture.stopped()
         self._reply(message.vid, None, self.error)
 
     # -- frames from the scheduler --------------------------------------------------------------
 
     def _on_frame(self, frame: GridFrame, request: _Request) -> None:
-        self._keep(frame)
-        traits = self._encode_frame(self.encoding, self._views.frame_shape())
+        self._picture.keep(frame, self.kernel)
+        traits = self._picture.frame_traits(self.encoding, self._views.frame_shape())
         if not request.answered:
             request.answered = True
             if request.formula is not None:
@@ -499,81 +465,25 @@ class GridExplorer(GridTraits):
     def _on_error(self, error: Exception, request: _Request) -> None:
         if self.kernel is request.kernel:
             self._adopt(request.previous)
-        self._progress = {}
+        self._picture.progress = {}
         text = str(error) if isinstance(error, GridFunctionError) else f"f failed: {error!r}"
         if isinstance(error, GridFunctionError) and request.formula is not None:
             text = f"formula: {short(text)}"
         self._reply(request.vid, request.seq, text)
-
-    def _keep(self, frame: GridFrame) -> None:
-        """Make ``frame`` the picture drawn (w.grid, w.x, w.y, w.state, stats)."""
-        self._grid, self._x, self._y, self._good = frame.values, frame.x, frame.y, frame.state
-        self._progress = {
-            "level": frame.level + 1,
-            "levels": frame.levels,
-            "resolution": frame.level_resolution,
-            "done": round(frame.done, 4),
-            "elapsed_ms": round(frame.elapsed_ms, 1),
-            "expected_ms": round(frame.expected_ms, 1),
-            "final": frame.final,
-        }
-        if frame.final:
-            n = frame.state.resolution
-            tile = self.kernel.tile_shape(n, n) if frame.levels == 1 else None
-            self._stats.update(
-                kernel_ms=frame.kernel_ms,
-                compile_ms=self.kernel.last_compile_ms,
-                nonfinite=frame.nonfinite,
-                cost_per_cell_ms=self.kernel.cost_per_cell_ms,
-            )
-            if tile is not None:
-                self._stats["tiles"] = -(-n // tile[0]) * -(-n // tile[1])
 
     def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
         """The synced state; the whole state (what ``ipywidgets.embed``,
         :func:`vmapwidget.export_html` and a reloaded page get) carries the frame sampled as
         finely as any display needs, since a saved page cannot ask for another sample."""
         state = super().get_state(key=key, drop_defaults=drop_defaults)
-        if key is None and not self._sent_as(MAX_FRAME_SHAPE):
-            meta = self._frame_meta
-            sharp, data, mask = encode_grid(self._grid, meta["encoding"], MAX_FRAME_SHAPE)
-            sharp.update(id=meta["id"], x_range=meta["x_range"], y_range=meta["y_range"])
-            state.update(_frame=data, _mask=mask, _frame_meta=sharp)
+        if key is None and not sent_as(self._frame_meta, MAX_FRAME_SHAPE):
+            state.update(self._picture.resampled(self._frame_meta, MAX_FRAME_SHAPE))
         return state
-
-    def _encode_frame(self, encoding: str, shape: tuple[int, int]) -> dict[str, Any]:
-        """The frame traits of ``w.grid``, sampled to ``shape``; a new frame id."""
-        start = time.perf_counter()
-        if encoding == "auto":
-            encoding = "uint8" if self._grid.size > AUTO_UINT8_CELLS else "uint16"
-        meta, data, mask = encode_grid(self._grid, encoding, shape)
-        self._frames += 1
-        meta.update(id=self._frames, x_range=self._good.x_range, y_range=self._good.y_range)
-        meta["partial"] = not self._progress.get("final", True)
-        self._stats["encode_ms"] = (time.perf_counter() - start) * 1e3
-        self._stats["bytes"] = len(data) + len(mask)
-        return {"_frame": data, "_mask": mask, "_frame_meta": meta}
-
-    def _sent_as(self, shape: tuple[int, int]) -> bool:
-        """Whether the current frame is the grid sampled to at most ``shape``."""
-        meta = self._frame_meta
-        return (meta["sx"], meta["sy"]) == (min(meta["nx"], shape[0]), min(meta["ny"], shape[1]))
 
     def _status_for(
         self, vid: str | None, seq: int | None, error: str, **extra: Any
     ) -> dict[str, Any]:
-        self._replies += 1
-        return {
-            "reply": self._replies,
-            "vid": vid,
-            "seq": seq,
-            "error": error,
-            "compiles": self._compiles(),
-            "frames": self._frames,
-            "progress": dict(self._progress),
-            **{k: v for k, v in self._stats.items() if isinstance(v, (int, float))},
-            **extra,
-        }
+        return self._picture.status(vid, seq, error, compiles=self._compiles(), **extra)
 
     def _reply(self, vid: str | None, seq: int | None, error: str, **extra: Any) -> None:
         with self.hold_sync():

@@ -1,6 +1,7 @@
 """The synced traits of GridExplorer (what Python and the browser share), in one place.
 
-Public traits are the widget's API (settable from Python, validated by GridExplorer);
+Public traits are the widget's API (settable from Python; validated here, without side
+effects: a bad value raises :class:`~vmapwidget.widgets.errors.InvalidWidgetValue`);
 underscored ones are the wire format the frontend reads: the slider specs, the axis names,
 the frame (binary buffers and their header, see :mod:`vmapwidget.grid_frames`) and the
 status of the last reply. The browser may write only ``_browser_writable``.
@@ -10,19 +11,27 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import traitlets
 
 from vmapwidget.constants import COLORMAPS
 from vmapwidget.grid_frames import ENCODINGS
-from vmapwidget.kernels import MAX_RESOLUTION
+from vmapwidget.grid_specs import ParamSpec
+from vmapwidget.grid_state import GridState
+from vmapwidget.kernels import MAX_RESOLUTION, check_range, check_resolution
 from vmapwidget.widgets._guard import GuardedWidget
 from vmapwidget.widgets._static import bundle
+from vmapwidget.widgets.errors import InvalidGridValue
 
 __all__ = ["GridTraits"]
 
 
 class GridTraits(GuardedWidget):
-    """GridExplorer's traits, without behaviour."""
+    """GridExplorer's traits and their validation; ``specs``, ``dtype`` and ``state`` (the
+    picture drawn) are the widget's."""
+
+    specs: dict[str, ParamSpec]
+    dtype: np.dtype[Any]
 
     _esm = bundle("grid_explorer")
     _css = bundle("grid_explorer", "css")
@@ -68,3 +77,37 @@ class GridTraits(GuardedWidget):
         help="[x_range, y_range] it was made with (Home)."
     ).tag(sync=True)
     _dtype = traitlets.Unicode("float32", help="The dtype f is evaluated in.").tag(sync=True)
+
+    @property
+    def state(self) -> GridState:
+        """The parameters, ranges and resolution of the picture drawn."""
+        raise NotImplementedError
+
+    @traitlets.validate("params")
+    def _valid_params(self, proposal: dict[str, Any]) -> dict[str, float]:
+        values = proposal["value"]
+        unknown = [n for n in values if n not in self.specs]
+        if unknown:
+            raise InvalidGridValue(
+                f"unknown parameter(s) {unknown}; the parameters are {list(self.specs)}"
+            )
+        merged = {**self.state.params, **values}
+        try:
+            return {n: self.specs[n].check(merged[n]) for n in self.specs}
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
+
+    @traitlets.validate("x_range", "y_range", "x_limits", "y_limits")
+    def _valid_range(self, proposal: dict[str, Any]) -> tuple[float, float]:
+        name = proposal["trait"].name
+        try:
+            return check_range(proposal["value"], name.replace("_", " "), self.dtype)
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
+
+    @traitlets.validate("resolution")
+    def _valid_resolution(self, proposal: dict[str, Any]) -> int:
+        try:
+            return check_resolution(proposal["value"])
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
