@@ -84,25 +84,38 @@ def test_a_point_larger_than_the_budget_is_refused_with_the_figure():
 def test_plan_levels_go_coarse_first_when_a_frame_would_be_slow():
     assert plan_levels(1024, None, 30) == [1024]
     assert plan_levels(64, 1e-3, 30) == [64]
-    assert plan_levels(64, 0.05, 30) == [16, 64]
+    assert plan_levels(64, 0.05, 30) == [8, 64]  # 205 ms in all: no intermediate level
+    assert plan_levels(256, 0.05, 30) == [8, 32, 128, 256]  # 3.3 s: every fourfold level
     levels = plan_levels(2048, 1e-4, 30)
     assert levels[-1] == 2048 and levels[0] ** 2 * 1e-4 <= 30
     assert all(b == 4 * a for a, b in itertools.pairwise(levels[:-1]))
 
 
-def slow_evaluator(state: GridState = STATE) -> GridEvaluator:
-    """An evaluator that believes each cell costs 0.05 ms: 64² goes progressive."""
+def slow_evaluator(state: GridState = STATE, frame_interval_ms: float = 0) -> GridEvaluator:
+    """An evaluator that believes each cell costs 0.05 ms: 64² goes progressive (a frame
+    for every finished row of tiles, unless ``frame_interval_ms`` says otherwise)."""
     kernel = GridKernel(wave, ["a"])
     kernel.evaluate(state.x_range, state.y_range, 8, state.params)
     kernel._cost.per_cell_ms = 0.05
-    return GridEvaluator(kernel, frame_budget_ms=30)
+    return GridEvaluator(kernel, frame_budget_ms=30, frame_interval_ms=frame_interval_ms)
+
+
+def test_frames_within_a_level_are_spaced_but_every_level_and_the_final_one_go_out():
+    evaluator = slow_evaluator(frame_interval_ms=1e9)
+    evaluator.start(STATE)
+    units = evaluator.units_total
+    frames = run_all(evaluator)
+    # 8² (one call), 64² in tiles: the first frame, then only the finished 64² level
+    assert [f.level_resolution for f in frames] == [8, 64] and units > 2
+    assert frames[-1].final
+    np.testing.assert_allclose(frames[-1].values, numpy_wave(STATE), atol=1e-5)
 
 
 def test_progressive_frames_refine_and_end_at_full_resolution():
     evaluator = slow_evaluator()
     evaluator.start(STATE)
     frames = run_all(evaluator)
-    assert frames[0].level_resolution == 16
+    assert frames[0].level_resolution == 8
     assert frames[-1].final and frames[-1].level_resolution == 64
     assert [f.final for f in frames].count(True) == 1
     dones = [f.done for f in frames]
@@ -149,3 +162,21 @@ def test_a_unit_is_accepted_once_and_in_order():
     block, ms = evaluator.compute(first, evaluator.params)
     assert evaluator.accept(first, block, ms) is not None
     assert evaluator.accept(first, block, ms) is None  # the same block twice
+
+
+def test_a_plan_is_kept_while_the_cost_per_cell_wanders_within_a_factor_of_two():
+    evaluator = slow_evaluator()
+    kernel = evaluator.kernel
+    evaluator.start(STATE)
+    planned = [(level.resolution, level.tile) for level in evaluator._current.levels]
+    compiles = kernel.compiles
+    for per_cell in (0.05 * 1.9, 0.05 / 1.9, 0.05 * 1.5):
+        kernel._cost.per_cell_ms = per_cell
+        evaluator.start(STATE)
+        assert [(lv.resolution, lv.tile) for lv in evaluator._current.levels] == planned
+    assert kernel.compiles == compiles
+    kernel._cost.per_cell_ms = 0.05 * 8  # a real change: planned again (1.6 s: a 32² level)
+    evaluator.start(STATE)
+    assert [level.resolution for level in evaluator._current.levels] == [8, 32, 64]
+    frames = run_all(evaluator)
+    np.testing.assert_allclose(frames[-1].values, numpy_wave(STATE), atol=1e-5)

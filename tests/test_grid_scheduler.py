@@ -39,7 +39,7 @@ class Recorder:
 
 def scheduler(fun=slow_wave) -> tuple[GridScheduler, Recorder]:
     kernel = GridKernel(fun, ["a"])
-    evaluator = GridEvaluator(kernel, frame_budget_ms=5)
+    evaluator = GridEvaluator(kernel, frame_budget_ms=5, frame_interval_ms=0)  # every row
     evaluator.evaluate(STATE)  # measures the cost per cell
     record = Recorder()
     return GridScheduler(evaluator, on_frame=record.frame, on_error=record.error), record

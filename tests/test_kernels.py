@@ -152,3 +152,17 @@ def test_huge_integers_are_refused_not_overflowing():
         check_range((0, 10**400), "x range")
     with pytest.raises(ValueError, match="too large"):
         GridKernel(wave, ["a"]).evaluate((0, 1), (0, 1), 4, {"a": 10**400})
+
+
+def test_a_tile_near_a_compiled_one_reuses_it_instead_of_compiling():
+    kernel = GridKernel(lambda x, y: jnp.sin(x) * y)
+    assert kernel.tile_shape(256, 256, 64 * 256) == (64, 256)
+    compiles = kernel.compiles
+    assert kernel.tile_shape(256, 256, 32 * 256) == (64, 256)  # half the rows: 64 is compiled
+    assert kernel.tile_shape(256, 256, 128 * 256) == (64, 256)  # twice: the same
+    assert kernel.compiles == compiles
+    assert kernel.tile_shape(256, 256, 8 * 256) == (8, 256)  # far from it: its own shape
+    assert kernel.tile_shape(256, 256) == (256, 256)  # the whole grid is never a neighbour
+    x, y = np.linspace(-1, 1, 100, dtype=np.float32), np.linspace(0, 1, 256, dtype=np.float32)
+    block = kernel.run_tile(x[:64], y, [], (64, 256))
+    np.testing.assert_allclose(block, np.sin(x[:64, None]) * y[None, :], atol=1e-6)

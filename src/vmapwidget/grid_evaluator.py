@@ -11,7 +11,10 @@ next unit, runs it (on any thread), and hands the block back.
   measured cost per cell), the plan starts with a coarse level whose whole grid fits the
   frame budget, then levels four times finer, then the requested resolution, streamed in
   tiles that each fit the frame budget. Each frame shows the finest values known: the
-  current level's finished tiles over the previous level's picture.
+  current level's finished tiles over the previous level's picture. Within a level, a
+  frame is handed out at most every ``frame_interval_ms``: each costs the driver an encode
+  and a send, time the kernel would rather have (the first frame, every finished level and
+  the final frame always go out).
 - **Latest wins.** :meth:`GridEvaluator.start` supersedes the evaluation in progress; a block
   of a superseded evaluation is dropped, so no frame older than one handed out is handed out.
   The final frame of an evaluation that is not superseded is always the full resolution.
@@ -46,6 +49,7 @@ from vmapwidget.kernels import (
 
 __all__ = [
     "DEFAULT_FRAME_BUDGET_MS",
+    "FRAME_INTERVAL_MS",
     "GridEvaluator",
     "GridFrame",
     "Unit",
@@ -56,8 +60,17 @@ __all__ = [
 DEFAULT_FRAME_BUDGET_MS = 30.0
 """The time one frame may take to compute before an evaluation goes progressive (ms)."""
 
+FRAME_INTERVAL_MS = 200.0
+"""The least time between two frames of the same level of an evaluation (ms)."""
+
 MIN_LEVEL = 8
 """The coarsest resolution a progressive evaluation starts from."""
+
+LONG_LEVEL_MS = 1000.0
+"""A full grid that takes longer than this gets intermediate levels (ms)."""
+
+PLAN_HYSTERESIS = 2.0
+"""A progressive plan is made again only when the cost per cell moved by more than this factor."""
 
 
 def check_frame_budget(budget_ms: Any) -> float:
@@ -74,11 +87,15 @@ def plan_levels(
 ) -> list[int]:
     """The resolutions an evaluation goes through, coarsest first, ending at ``resolution``.
 
-    One level when the whole grid fits the frame budget (or nothing is measured yet); else a
-    power of two whose grid fits it (at least MIN_LEVEL), then levels four times finer.
+    One level when the whole grid fits the frame budget (or nothing is measured yet). Else
+    a coarse level first, a power of two whose grid takes at most a quarter of the frame
+    budget (at least MIN_LEVEL: the first pixels come quickly, and cost the whole little),
+    then — only when the full grid takes longer than LONG_LEVEL_MS — levels four times
+    finer, so that a long evaluation shows a better picture every so often; then the full
+    resolution, streamed in tiles.
 
     >>> plan_levels(1024, 0.2e-3, 30.0)
-    [256, 1024]
+    [128, 1024]
     >>> plan_levels(256, 0.3, 30.0)
     [8, 32, 128, 256]
     >>> plan_levels(256, 1e-6, 30.0)
@@ -86,12 +103,15 @@ def plan_levels(
     """
     if cost_per_cell_ms is None or cost_per_cell_ms * resolution**2 <= frame_budget_ms:
         return [resolution]
-    fits = math.isqrt(max(1, int(frame_budget_ms / cost_per_cell_ms)))
+    fits = math.isqrt(max(1, int(frame_budget_ms / 4 / cost_per_cell_ms)))
     level = max(MIN_LEVEL, 1 << max(0, fits.bit_length() - 1))
-    levels = []
-    while level < resolution:
-        levels.append(level)
-        level *= 4
+    if level >= resolution:
+        return [resolution]
+    levels = [level]
+    if cost_per_cell_ms * resolution**2 > LONG_LEVEL_MS:
+        while level * 4 < resolution:
+            level *= 4
+            levels.append(level)
     return [*levels, resolution]
 
 
@@ -162,6 +182,7 @@ class _Evaluation:
     kernel_ms: float = 0.0
     picture: np.ndarray | None = None
     next_unit: Unit | None = None
+    last_frame: float | None = None  # perf_counter() when the last frame was handed out
 
 
 class GridEvaluator:
@@ -172,12 +193,19 @@ class GridEvaluator:
     """
 
     def __init__(
-        self, kernel: GridKernel, *, frame_budget_ms: float | None = DEFAULT_FRAME_BUDGET_MS
+        self,
+        kernel: GridKernel,
+        *,
+        frame_budget_ms: float | None = DEFAULT_FRAME_BUDGET_MS,
+        frame_interval_ms: float = FRAME_INTERVAL_MS,
     ) -> None:
         self.kernel = kernel
         self.frame_budget_ms = frame_budget_ms
+        self.frame_interval_ms = frame_interval_ms
         self.generation = 0
         self._current: _Evaluation | None = None
+        self._plans_kernel: GridKernel | None = None
+        self._plans: dict[tuple[int, float], tuple[float, list[tuple[int, tuple[int, int]]]]] = {}
 
     # -- planning ----------------------------------------------------------------------------
 
@@ -191,16 +219,15 @@ class GridEvaluator:
             check_resolvable(bounds, n, dtype, what)
         params = self.kernel.canonical_params(state.params)
         budget = self.frame_budget_ms if progressive else None
-        cost = self.kernel.cost_per_cell_ms
-        resolutions = [n] if budget is None else plan_levels(n, cost, budget)
-        levels = []
-        for res in resolutions:
-            x = grid_axis(state.x_range, res, self.kernel.dtype)
-            y = grid_axis(state.y_range, res, self.kernel.dtype)
-            max_cells = None
-            if budget is not None and cost is not None and len(resolutions) > 1:
-                max_cells = max(1, int(budget / cost))
-            levels.append(_Level(res, x, y, self.kernel.tile_shape(res, res, max_cells)))
+        levels = [
+            _Level(
+                res,
+                grid_axis(state.x_range, res, dtype),
+                grid_axis(state.y_range, res, dtype),
+                tile,
+            )
+            for res, tile in self._plan(n, budget)
+        ]
         self.generation += 1
         self._current = _Evaluation(
             self.generation,
@@ -212,6 +239,24 @@ class GridEvaluator:
             sum(-(-lv.resolution // lv.tile[0]) * -(-lv.resolution // lv.tile[1]) for lv in levels),
         )
         self._current.next_unit = next(self._current.units, None)
+
+    def _plan(self, n: int, budget: float | None) -> list[tuple[int, tuple[int, int]]]:
+        """(resolution, tile) of each level for an ``n × n`` grid. A progressive plan is kept
+        while the measured cost per cell stays within PLAN_HYSTERESIS of the cost it was made
+        for: a cost that wanders across a power of two must not compile new shapes."""
+        cost = self.kernel.cost_per_cell_ms
+        if budget is None or cost is None:
+            return [(n, self.kernel.tile_shape(n, n))]
+        if self._plans_kernel is not self.kernel:  # plans are the kernel's (f, memory budget)
+            self._plans_kernel, self._plans = self.kernel, {}
+        kept = self._plans.get((n, budget))
+        if kept is not None and kept[0] / PLAN_HYSTERESIS <= cost <= kept[0] * PLAN_HYSTERESIS:
+            return kept[1]
+        resolutions = plan_levels(n, cost, budget)
+        max_cells = None if len(resolutions) == 1 else max(1, int(budget / cost))
+        plan = [(res, self.kernel.tile_shape(res, res, max_cells)) for res in resolutions]
+        self._plans[(n, budget)] = (cost, plan)
+        return plan
 
     @staticmethod
     def _units(generation: int, levels: list[_Level]) -> Iterator[Unit]:
@@ -263,7 +308,7 @@ class GridEvaluator:
 
     def accept(self, unit: Unit, block: np.ndarray, run_ms: float) -> GridFrame | None:
         """Take a unit's block; the frame to show now, or None (a superseded unit's block,
-        or one that completes nothing visible yet)."""
+        one that completes nothing visible yet, or one too soon after the last frame)."""
         ev = self._current
         if ev is None or unit.generation != ev.generation or unit is not ev.next_unit:
             return None
@@ -282,6 +327,11 @@ class GridEvaluator:
         ev.next_unit = next(ev.units, None)
         if unit.j.stop != n:
             return None  # a row is only shown whole
+        now = time.perf_counter()
+        recent = ev.last_frame is not None and (now - ev.last_frame) * 1e3 < self.frame_interval_ms
+        if recent and not level.filled.all():
+            return None
+        ev.last_frame = now
         return self._frame(ev, unit.level)
 
     def _frame(self, ev: _Evaluation, index: int) -> GridFrame:

@@ -132,6 +132,10 @@ class GridScheduler:
         try:
             if error is None:
                 frame = self.evaluator.accept(unit, *done.result())
+                if frame is not None and frame.level == 0:
+                    self.on_frame(frame, tag)  # the coarse picture goes out first, at once
+                    frame = None
+                self._pump(loop)  # the next unit computes while this frame is sent
                 if frame is not None:
                     self.on_frame(frame, tag)
         except Exception as exc:  # a frame that cannot be shown ends the evaluation too
@@ -139,7 +143,6 @@ class GridScheduler:
         if error is not None:
             self.evaluator.cancel()
             self.on_error(error if isinstance(error, Exception) else RuntimeError(error), tag)
-        self._pump(loop)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

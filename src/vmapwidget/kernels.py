@@ -335,13 +335,14 @@ class GridKernel:
         """The largest tile of an ``nx × ny`` grid that is evaluated in one call: at most
         ``max_cells`` cells (None: no limit) and within ``memory_budget`` by XLA's own estimate
         (``Compiled.memory_analysis()``). Whole rows of y where they fit; the number of rows a
-        power of two, so that few shapes are ever compiled. Raises MemoryBudgetError when one
+        power of two, so that few shapes are ever compiled; a compiled tile of half or twice
+        as many rows is taken instead of compiling a new one. Raises MemoryBudgetError when one
         point alone needs more than the budget, GridFunctionError when f does not compile."""
         cells = nx * ny if max_cells is None else max(1, min(max_cells, nx * ny))
         key = (nx, ny, cells)
         if key in self._tiles:
             return self._tiles[key]
-        tile = _tile_for(cells, nx, ny)
+        tile = self._compiled_near(_tile_for(cells, nx, ny), nx)
         while True:
             executable, _ = self.executable(*tile)
             need = working_memory(executable)
@@ -356,6 +357,18 @@ class GridKernel:
             cells = min(tile[0] * tile[1] // 2, int(self.memory_budget / per_cell))
             tile = _tile_for(max(1, cells), nx, ny)
         self._tiles[key] = tile
+        return tile
+
+    def _compiled_near(self, tile: tuple[int, int], nx: int) -> tuple[int, int]:
+        """``tile``, or a compiled tile of the same width with half or twice its rows."""
+        rows, ny = tile
+        with self._lock:
+            compiled = {key[:2] for key in self._compiled if key[2] == self.dtype.str}
+        if tile in compiled or rows == nx:
+            return tile
+        for near in (rows // 2, rows * 2):
+            if 1 <= near < nx and (near, ny) in compiled:
+                return near, ny
         return tile
 
     def run_tile(
