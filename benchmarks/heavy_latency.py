@@ -112,6 +112,7 @@ def make_label():
     return ipw.VBox([s, label])
 
 CHUNKS = []  # (level, kernel ms) of every unit the fractal's evaluator ran
+PROFILE = []  # (event, level, wall-clock ms) of the fractal's requests and units
 
 def make_fractal(n):
     w = GridExplorer(escape_time, x=(-2.2, 0.8), y=(-1.5, 1.5), resolution=n,
@@ -120,16 +121,26 @@ def make_fractal(n):
     if evaluator is not None:  # versions before the evaluator compute a frame in one call
         compute = evaluator.compute
         def timed(unit, params):
+            PROFILE.append(("compute", unit.level, time.time() * 1e3))
             block, ms = compute(unit, params)
+            PROFILE.append(("computed", unit.level, time.time() * 1e3))
             CHUNKS.append((unit.level, ms))
             return block, ms
+        returned = w._scheduler._returned
+        def returned_timed(*a):
+            PROFILE.append(("returned", None, time.time() * 1e3))
+            returned(*a)
+            PROFILE.append(("returned_end", None, time.time() * 1e3))
+        w._scheduler._returned = returned_timed
         evaluator.compute = timed
     handler = w._on_browser_msg
     w.on_msg(handler, remove=True)
     def arrived(widget, content, buffers):
         if isinstance(content, dict) and content.get("type") == "request":
             ARRIVED.append(time.time() * 1e3)
+            PROFILE.append(("request", None, time.time() * 1e3))
         handler(widget, content, buffers)
+        PROFILE.append(("handled", None, time.time() * 1e3))
     w.on_msg(arrived)
     return logged(w, "iterations")
 
@@ -386,6 +397,7 @@ def main() -> None:
     parser.add_argument("--fractal", type=int, default=1024, help="the fractal's resolution")
     parser.add_argument("--src", type=Path, help="run the kernels on this source tree")
     parser.add_argument("--shapes", action="store_true", help="print the fractal's compiled shapes")
+    parser.add_argument("--profile", action="store_true", help="print the fractal's timelines")
     parser.add_argument(
         "--frame-interval-ms", type=float, help="set the fractal evaluator's frame_interval_ms"
     )
@@ -462,10 +474,20 @@ def main() -> None:
             focus_slider(page, index["fractal"], FRACTAL_SLIDER)
             key_presses(page, index["fractal"], 3, spacing, timeout_ms=30_000)
             execute_in_kernel(page, "FRAMES.clear()")
-            execute_in_kernel(page, "CHUNKS.clear()")
+            execute_in_kernel(page, "CHUNKS.clear(); PROFILE.clear()")
             compiles = int(execute_in_kernel(page, "print(compiles(fractal_w))"))
             presses = key_presses(page, index["fractal"], args.presses, spacing, timeout_ms=30_000)
             chunk = float(execute_in_kernel(page, "print(chunk_ms())"))
+            if args.profile:
+                events = json.loads(execute_in_kernel(page, "print(json.dumps(PROFILE))"))
+                start = None
+                for name, level, t in events:
+                    if name == "request":
+                        start = t
+                        print()
+                    if start is not None:
+                        print(f"  {name}{'' if level is None else level} +{t - start:.1f}", end="")
+                print(flush=True)
             sent = json.loads(execute_in_kernel(page, "print(json.dumps(FRAMES))"))
             arrived = json.loads(execute_in_kernel(page, "print(json.dumps(ARRIVED[-100:]))"))
             hops = {}

@@ -180,3 +180,10 @@ def test_a_plan_is_kept_while_the_cost_per_cell_wanders_within_a_factor_of_two()
     assert [level.resolution for level in evaluator._current.levels] == [8, 32, 64]
     frames = run_all(evaluator)
     np.testing.assert_allclose(frames[-1].values, numpy_wave(STATE), atol=1e-5)
+
+
+def test_a_compiled_coarse_level_of_half_or_twice_the_resolution_is_taken():
+    assert plan_levels(1024, 0.2e-3, 30) == [128, 1024]
+    assert plan_levels(1024, 0.2e-3, 30, lambda r: r == 256) == [256, 1024]
+    assert plan_levels(1024, 0.2e-3, 30, lambda r: r in (64, 128)) == [128, 1024]
+    assert plan_levels(1024, 0.2e-3, 30, lambda r: r == 512) == [128, 1024]  # too far

@@ -629,3 +629,23 @@ def test_a_newer_request_during_a_slow_one_wins():
     assert w.params == {"a": 2.5} and w._status["seq"] == 4
     np.testing.assert_allclose(w.grid, numpy_grid((-5, 5), (-2, 2), 128, 2.5), atol=1e-5)
     assert seen == sorted(seen)
+
+
+def test_a_coarse_first_frame_is_sent_at_its_own_resolution_and_the_final_one_whole():
+    w = make(slow_wave, resolution=128, frame_budget_ms=5)
+    sent = []
+    w.observe(lambda change: sent.append((change["new"], w._frame, w._mask)), "_frame_meta")
+
+    async def main() -> None:
+        request(w, 1, params={"a": 2.0})
+        await until_idle(w)
+
+    asyncio.run(main())
+    (first, data, mask), (last, _, _) = sent[0], sent[-1]
+    n = first["sx"]
+    assert first["partial"] and first["nx"] == 128 and n < 128 and first["sy"] == n
+    # the coarse level itself: f on an n × n grid over the same ranges
+    np.testing.assert_allclose(
+        decode_grid(first, data, mask), numpy_grid((-5, 5), (-2, 2), n, 2.0), atol=4.0 / QUANTA
+    )
+    assert not last["partial"] and (last["sx"], last["nx"]) == (128, 128)

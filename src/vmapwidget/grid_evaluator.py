@@ -14,7 +14,7 @@ next unit, runs it (on any thread), and hands the block back.
   current level's finished tiles over the previous level's picture. Within a level, a
   frame is handed out at most every ``frame_interval_ms``: each costs the driver an encode
   and a send, time the kernel would rather have (the first frame, every finished level and
-  the final frame always go out).
+  the final frame always go out; none when the final frame is due within half that time).
 - **Latest wins.** :meth:`GridEvaluator.start` supersedes the evaluation in progress; a block
   of a superseded evaluation is dropped, so no frame older than one handed out is handed out.
   The final frame of an evaluation that is not superseded is always the full resolution.
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,7 +83,10 @@ def check_frame_budget(budget_ms: Any) -> float:
 
 
 def plan_levels(
-    resolution: int, cost_per_cell_ms: float | None, frame_budget_ms: float
+    resolution: int,
+    cost_per_cell_ms: float | None,
+    frame_budget_ms: float,
+    compiled: Callable[[int], bool] = lambda _: False,
 ) -> list[int]:
     """The resolutions an evaluation goes through, coarsest first, ending at ``resolution``.
 
@@ -92,7 +95,9 @@ def plan_levels(
     budget (at least MIN_LEVEL: the first pixels come quickly, and cost the whole little),
     then — only when the full grid takes longer than LONG_LEVEL_MS — levels four times
     finer, so that a long evaluation shows a better picture every so often; then the full
-    resolution, streamed in tiles.
+    resolution, streamed in tiles. A coarse level of half or twice the resolution is taken
+    instead when ``compiled(level)`` says it is compiled and the chosen one is not (twice
+    the resolution still fits the frame budget).
 
     >>> plan_levels(1024, 0.2e-3, 30.0)
     [128, 1024]
@@ -105,6 +110,8 @@ def plan_levels(
         return [resolution]
     fits = math.isqrt(max(1, int(frame_budget_ms / 4 / cost_per_cell_ms)))
     level = max(MIN_LEVEL, 1 << max(0, fits.bit_length() - 1))
+    if not compiled(level):
+        level = next((r for r in (level // 2, level * 2) if r >= MIN_LEVEL and compiled(r)), level)
     if level >= resolution:
         return [resolution]
     levels = [level]
@@ -183,6 +190,7 @@ class _Evaluation:
     picture: np.ndarray | None = None
     next_unit: Unit | None = None
     last_frame: float | None = None  # perf_counter() when the last frame was handed out
+    picture_shown: bool = False  # the picture itself was handed out (it must not change)
 
 
 class GridEvaluator:
@@ -252,7 +260,7 @@ class GridEvaluator:
         kept = self._plans.get((n, budget))
         if kept is not None and kept[0] / PLAN_HYSTERESIS <= cost <= kept[0] * PLAN_HYSTERESIS:
             return kept[1]
-        resolutions = plan_levels(n, cost, budget)
+        resolutions = plan_levels(n, cost, budget, lambda r: self.kernel.is_compiled(r, r))
         max_cells = None if len(resolutions) == 1 else max(1, int(budget / cost))
         plan = [(res, self.kernel.tile_shape(res, res, max_cells)) for res in resolutions]
         self._plans[(n, budget)] = (cost, plan)
@@ -328,9 +336,12 @@ class GridEvaluator:
         if unit.j.stop != n:
             return None  # a row is only shown whole
         now = time.perf_counter()
-        recent = ev.last_frame is not None and (now - ev.last_frame) * 1e3 < self.frame_interval_ms
-        if recent and not level.filled.all():
-            return None
+        if not level.filled.all() and ev.last_frame is not None:
+            since_ms = (now - ev.last_frame) * 1e3
+            elapsed_ms = (now - ev.started) * 1e3
+            left_ms = elapsed_ms * (ev.total_cells / ev.done_cells - 1)
+            if since_ms < self.frame_interval_ms or left_ms < self.frame_interval_ms / 2:
+                return None  # too soon after the last frame, or the final one is near
         ev.last_frame = now
         return self._frame(ev, unit.level)
 
@@ -341,12 +352,18 @@ class GridEvaluator:
         level_done = bool(level.filled.all())
         if index == len(ev.levels) - 1 and level_done:
             values = level.values
+        elif ev.picture is None and level_done:  # a whole first level: the picture is it
+            values = ev.picture = _upsampled(level.values, final_level.resolution)
+            ev.picture_shown = True
         else:
             if ev.picture is None:
                 ev.picture = np.full((final_level.resolution,) * 2, np.nan, self.kernel.dtype)
+            elif ev.picture_shown:  # handed out read-only: paint on a copy
+                ev.picture = ev.picture.copy()
             rows = np.flatnonzero(level.filled) if not level_done else None
             _paint(ev.picture, level.values, rows)
             values = ev.picture.copy()
+            ev.picture_shown = False
         if level_done and index < len(ev.levels) - 1:
             level.values = level.filled = None  # the picture holds it now
         values.setflags(write=False)
@@ -356,7 +373,7 @@ class GridEvaluator:
         final = ev.next_unit is None
         if final:
             self._current = None
-        nonfinite = int(values.size - np.count_nonzero(np.isfinite(values)))
+        nonfinite = int(values.size - np.count_nonzero(np.isfinite(values))) if final else 0
         return GridFrame(
             state=ev.state,
             values=values,
@@ -370,7 +387,7 @@ class GridEvaluator:
             elapsed_ms=elapsed,
             expected_ms=expected,
             kernel_ms=final_level.kernel_ms if final else ev.kernel_ms,
-            nonfinite=nonfinite if final else 0,
+            nonfinite=nonfinite,
         )
 
     def evaluate(self, state: GridState) -> GridFrame:
@@ -383,6 +400,12 @@ class GridEvaluator:
             frame = self.accept(unit, block, run_ms) or frame
         assert frame is not None and frame.final
         return frame
+
+
+def _upsampled(values: np.ndarray, n: int) -> np.ndarray:
+    """A coarser or equal square grid ``values`` as an ``n × n`` grid, by nearest cell."""
+    source = (np.arange(n) * values.shape[0]) // n
+    return values[np.ix_(source, source)]
 
 
 def _paint(picture: np.ndarray, values: np.ndarray, rows: np.ndarray | None) -> None:

@@ -359,6 +359,11 @@ class GridKernel:
         self._tiles[key] = tile
         return tile
 
+    def is_compiled(self, nx: int, ny: int) -> bool:
+        """Whether the kernel for an ``nx × ny`` grid is compiled (and cached)."""
+        with self._lock:
+            return (nx, ny, self.dtype.str) in self._compiled
+
     def _compiled_near(self, tile: tuple[int, int], nx: int) -> tuple[int, int]:
         """``tile``, or a compiled tile of the same width with half or twice its rows."""
         rows, ny = tile

@@ -49,6 +49,8 @@ class Picture:
     def keep(self, frame: GridFrame, kernel: GridKernel) -> None:
         """Make ``frame`` the picture drawn; a final frame updates the kernel's stats."""
         self.grid, self.x, self.y, self.state = frame.values, frame.x, frame.y, frame.state
+        # A first, coarse level upsampled: a sample at its own resolution is the same picture.
+        self.detail = frame.level_resolution if frame.level == 0 and frame.levels > 1 else None
         self.progress = {
             "level": frame.level + 1,
             "levels": frame.levels,
@@ -86,6 +88,8 @@ class Picture:
         start = time.perf_counter()
         if encoding == "auto":
             encoding = "uint8" if self.grid.size > AUTO_UINT8_CELLS else "uint16"
+        if self.detail is not None:
+            shape = (min(shape[0], self.detail), min(shape[1], self.detail))
         meta, data, mask = encode_grid(self.grid, encoding, shape)
         self.frames += 1
         meta.update(id=self.frames, x_range=self.state.x_range, y_range=self.state.y_range)
