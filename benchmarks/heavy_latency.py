@@ -395,7 +395,9 @@ def main() -> None:
     parser.add_argument("--zoom-steps", type=int, default=100)
     parser.add_argument("--bursts", type=int, default=3, help="bursts of each kind")
     parser.add_argument("--fractal", type=int, default=1024, help="the fractal's resolution")
-    parser.add_argument("--src", type=Path, help="run the kernels on this source tree")
+    parser.add_argument(
+        "--src", type=Path, help="run the kernels on this checkout (or source tree) instead"
+    )
     parser.add_argument("--shapes", action="store_true", help="print the fractal's compiled shapes")
     parser.add_argument("--profile", action="store_true", help="print the fractal's timelines")
     parser.add_argument(
@@ -403,9 +405,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     if args.src is not None:
-        os.environ["PYTHONPATH"] = (
-            f"{args.src.resolve()}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
-        )
+        src = args.src.resolve()
+        src = src / "src" if (src / "src" / "vmapwidget").is_dir() else src
+        os.environ["PYTHONPATH"] = f"{src}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     order = ["wave", "label", "zoom", "fractal"]
