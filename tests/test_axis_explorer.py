@@ -252,3 +252,34 @@ def test_nested_grid_and_its_selectors():
 def test_needs_an_argument():
     with pytest.raises(TypeError):
         AxisExplorer(lambda: 1.0)
+
+
+def test_keyword_arguments_and_axis_names_pass_through():
+    def centre(x, *, w):
+        return x * w - jax.lax.pmean(x * w, "i")
+
+    x, w = jnp.arange(6.0).reshape(3, 2), jnp.arange(3.0)[:, None] * jnp.ones((3, 2))
+    e = AxisExplorer(centre, x, w=w, axis_name="i")
+    np.testing.assert_allclose(e.result, jax.vmap(centre, axis_name="i")(x, w=w))
+    assert e.plan.kwarg_names == ("w",) and e.plan.axis_name == "i"
+    assert [(leaf["path"], leaf["axes"]) for leaf in e.diagram["inputs"]] == [
+        ("x", [0]),
+        ("w", [0]),
+    ]
+    assert e.diagram["inputs"][1]["keyword"]
+    assert [(c["name"], c["axis_names"]) for c in e.diagram["collectives"]] == [("psum", ["i"])]
+    assert "w=w" in e.diagram["jax_code"] and "axis_name='i'" in e.diagram["jax_code"]
+    assert e.diagram["loop_code"] == e.plan.loop_code is not None
+
+
+def test_axis_size_without_a_mapped_argument():
+    e = AxisExplorer(lambda a: a + 1, jnp.arange(2.0), in_axes=None, axis_size=3)
+    real = jax.vmap(lambda a: a + 1, in_axes=None, axis_size=3)(jnp.arange(2.0))
+    np.testing.assert_allclose(e.result, real)
+    e.set_axes(in_axes=0)
+    assert e.result is None and e.plan.error_side == "axis_size"
+
+
+def test_nested_explorer_refuses_single_vmap_options():
+    with pytest.raises(TypeError):
+        AxisExplorer(lambda x: x, jnp.ones((2, 2)), axis_name="i", _depth=2)

@@ -433,3 +433,89 @@ def test_an_exception_that_cannot_be_printed_is_still_reported():
 
 def test_module_examples_run():
     assert doctest.testmod(axis_model, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_keyword_arguments_are_mapped_along_axis_0_and_listed_by_name():
+    def fun(x, *, scale, shift):
+        return x * scale["s"] + shift
+
+    x, scale, shift = jnp.ones((3, 2)), {"s": jnp.arange(3.0)[:, None]}, jnp.arange(6.0)
+    shift = shift.reshape(3, 2)
+    plan = describe_vmap(fun, x, in_axes=1, shift=shift, scale=scale)
+    with pytest.raises(ValueError):
+        jax.vmap(fun, in_axes=1)(x, shift=shift, scale=scale)
+    assert "inconsistent" in plan.error or "different sizes" in plan.error
+    plan = describe_vmap(fun, x, shift=shift, scale=scale)
+    real = jax.vmap(fun)(x, shift=shift, scale=scale)
+    assert plan.error is None and plan.out_shapes == real.shape
+    assert plan.kwarg_names == ("scale", "shift")
+    assert [(leaf.path, leaf.axis, leaf.keyword, leaf.arg_index) for leaf in plan.inputs] == [
+        ("x", 0, False, 0),
+        ("scale['s']", 0, True, 1),
+        ("shift", 0, True, 2),
+    ]
+    assert plan.to_json()["kwarg_names"] == ["scale", "shift"]
+    assert plan.jax_code.endswith("(x, scale=scale, shift=shift)")
+
+
+def test_a_scalar_keyword_argument_cannot_be_mapped():
+    with pytest.raises(ValueError):
+        jax.vmap(lambda x, b: x * b)(jnp.ones(3), b=2.0)
+    plan = describe_vmap(lambda x, b: x * b, jnp.ones(3), b=2.0)
+    assert plan.error.startswith("Keyword argument `b` is a scalar")
+    assert plan.error_side == "in_axes" and plan.error_args == (1,)
+    assert [leaf.path for leaf in plan.inputs] == ["x", "b"]
+
+
+def test_keyword_arguments_alone_give_the_batch():
+    plan = describe_vmap(lambda x, b: x + b, jnp.ones(2), in_axes=None, b=jnp.ones((5, 2)))
+    real = jax.vmap(lambda x, b: x + b, in_axes=None)(jnp.ones(2), b=jnp.ones((5, 2)))
+    assert plan.error is None and plan.batch_size == 5 and plan.out_shapes == real.shape
+
+
+def test_axis_size_makes_an_all_none_spec_valid():
+    real = jax.vmap(lambda a: a * 2, in_axes=None, axis_size=4)(1.0)
+    plan = describe_vmap(lambda a: a * 2, 1.0, in_axes=None, axis_size=4)
+    assert plan.error is None and plan.out_shapes == real.shape == (4,)
+    assert plan.batch_size == 4 and plan.axis_size == 4
+    np.testing.assert_allclose(run_loop_code(plan, lambda a: a * 2, 1.0), real)
+    with pytest.raises(ValueError):
+        jax.vmap(lambda a: a * 2, in_axes=None)(1.0)
+    plan = describe_vmap(lambda a: a * 2, 1.0, in_axes=None)
+    assert "axis_size" in plan.error and plan.error_side == "in_axes"
+
+
+def test_axis_size_without_any_argument():
+    real = jax.vmap(lambda: jnp.arange(2.0), axis_size=3)()
+    plan = describe_vmap(lambda: jnp.arange(2.0), axis_size=3)
+    assert plan.error is None and plan.out_shapes == real.shape == (3, 2)
+    np.testing.assert_allclose(run_loop_code(plan, lambda: jnp.arange(2.0)), real)
+    assert "axis_size" in describe_vmap(lambda: 1.0).error
+
+
+def test_axis_size_must_match_the_mapped_axes():
+    plan = describe_vmap(lambda x: x, jnp.ones(3), axis_size=4)
+    assert plan.error.startswith("axis_size is 4, but the mapped axes have size 3")
+    assert plan.error_side == "axis_size" and plan.error_args == (0,)
+    assert describe_vmap(lambda x: x, jnp.ones(3), axis_size=3).error is None
+
+
+@pytest.mark.parametrize("bad", [-1, 2.0, "3", True])
+def test_axis_size_must_be_a_non_negative_int(bad):
+    plan = describe_vmap(lambda x: x, 1.0, in_axes=None, axis_size=bad)
+    assert plan.error_side == "axis_size" and "non-negative int" in plan.error
+
+
+def test_axis_name_must_be_hashable():
+    with pytest.raises(TypeError):
+        jax.vmap(lambda x: x, axis_name=["i"])(jnp.ones(3))
+    plan = describe_vmap(lambda x: x, jnp.ones(3), axis_name=["i"])
+    assert plan.error_side == "axis_name" and "hashable" in plan.error
+
+
+def test_axis_names_are_reported_in_the_plan_and_its_json():
+    plan = describe_vmap(lambda x: x * 2, jnp.ones(3), axis_name="i", spmd_axis_name="d")
+    assert plan.error is None and (plan.axis_name, plan.spmd_axis_name) == ("i", "d")
+    data = json.loads(json.dumps(plan.to_json()))
+    assert (data["axis_name"], data["spmd_axis_name"], data["collectives"]) == ("i", "d", [])
+    assert "axis_name='i', spmd_axis_name='d'" in plan.jax_code

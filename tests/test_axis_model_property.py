@@ -302,10 +302,11 @@ def _assert_same_array(got, want):
 
 
 def _check_error_text(plan):
-    assert plan.error_side in ("in_axes", "out_axes", "function")
+    assert plan.error_side in ("in_axes", "out_axes", "axis_size", "axis_name", "function")
     assert "{ lambda" not in plan.error and "\n" not in plan.error, plan.error
     if plan.error_side == "in_axes" and plan.error_args:
-        names = [plan.arg_names[i] for i in plan.error_args]
+        every_name = plan.arg_names + plan.kwarg_names
+        names = [every_name[i] for i in plan.error_args]
         assert any(f"`{name}" in plan.error for name in names), plan.error
 
 
@@ -361,3 +362,221 @@ def test_describe_vmap_agrees_with_jax_on_random_cases():
     assert seen["cases"] >= 1000
     assert successes >= 200, "too few successful cases to test loop_code meaningfully"
     assert seen["errors"] >= 200, "too few error cases to test the error model meaningfully"
+
+
+# Keyword arguments, axis_size, axis_name and collectives, against the real jax.vmap.
+
+CALL_DRAWS = 300
+
+
+def _checks_axis_size():
+    """Whether this JAX refuses an axis_size that differs from the mapped size (0.4.36 does
+    not check it, and then fails or not depending on the function)."""
+    try:
+        jax.vmap(lambda x: x, axis_size=2)(jnp.ones(3))
+    except ValueError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+AXIS_SIZE_CHECKED = _checks_axis_size()
+
+
+def _float_leaves(args, kwargs):
+    return [jnp.asarray(leaf, jnp.float32) for leaf in jax.tree.leaves((args, kwargs))]
+
+
+def _centre(*args, **kwargs):
+    """x minus its mean over the calls (pmean: psum, then a division)."""
+    x = _float_leaves(args, kwargs)[0]
+    return x - jax.lax.pmean(x, "i")
+
+
+def _spread(*args, **kwargs):
+    """pmax - pmin of every leaf, as a tuple: the same for every call."""
+    return tuple(jax.lax.pmax(v, "i") - jax.lax.pmin(v, "i") for v in _float_leaves(args, kwargs))
+
+
+def _integer_sum(*args, **kwargs):
+    """psum of an int leaf, and of a constant: psum(1) is the number of calls."""
+    x = jnp.asarray(jax.tree.leaves((args, kwargs))[0], jnp.int32)
+    return jax.lax.psum(x, "i") * jax.lax.psum(1, "i")
+
+
+def _gathered(*args, **kwargs):
+    x = _float_leaves(args, kwargs)[0]
+    return {"all": jax.lax.all_gather(x, "i"), "mine": x * 2}
+
+
+def _tiled(*args, **kwargs):
+    x = _float_leaves(args, kwargs)[-1]
+    return jax.lax.all_gather(jnp.atleast_1d(x), "i", axis=0, tiled=True)
+
+
+def _ranked(*args, **kwargs):
+    """axis_index: each call's own index, so the output differs from call to call."""
+    x = _float_leaves(args, kwargs)[0]
+    return x * jax.lax.axis_index("i") + jax.lax.psum(x, "i")
+
+
+def _index_only(*args, **kwargs):
+    return jax.lax.axis_index("i") + 1
+
+
+def _wrong_name(*args, **kwargs):
+    """A collective over 'j': fine only where something binds 'j'."""
+    return jax.lax.psum(_float_leaves(args, kwargs)[0], "j")
+
+
+def _plain(*args, **kwargs):
+    """No collective: the keyword arguments in the order JAX passes them (sorted)."""
+    leaves = _float_leaves(args, kwargs)
+    return sum(jnp.sum(v) for v in leaves) + leaves[0]
+
+
+def _shift(batch):
+    def shift(*args, **kwargs):
+        x = _float_leaves(args, kwargs)[0]
+        return jax.lax.ppermute(x, "i", [(k, (k + 1) % batch) for k in range(batch)])
+
+    return shift
+
+
+def _inner_both(x, **kwargs):
+    return x - jax.lax.pmean(x, "i") + jax.lax.psum(x, "j")
+
+
+def _inner_joint(x, **kwargs):
+    return jax.lax.psum(x, ("i", "j")) * jax.lax.axis_index("j") + jax.lax.axis_index("i")
+
+
+def _inner_gather(x, **kwargs):
+    return jax.lax.all_gather(x, "j").sum(0) + jax.lax.pmax(x, "i")
+
+
+def _inner_unknown(x, **kwargs):
+    return jax.lax.psum(x, "k")
+
+
+CALL_FUNCTIONS = [_centre, _spread, _integer_sum, _gathered, _tiled, _ranked, _index_only]
+CALL_FUNCTIONS += [_wrong_name, _plain]
+INNER_FUNCTIONS = [_inner_both, _inner_joint, _inner_gather, _inner_unknown]
+
+
+@st.composite
+def keyword_argument(draw, batch):
+    """A keyword argument: mostly an array whose axis 0 is the batch, or a dict of them."""
+    kind = draw(st.sampled_from(["batch"] * 8 + ["dict", "dict", "scalar", "other size"]))
+    if kind == "scalar":
+        return draw(st.sampled_from([1.5, jnp.float32(2.0)]))
+    size = batch if kind != "other size" else batch + 1
+    rest = draw(st.sampled_from([(), (2,), (1, 3)]))
+    value = jnp.asarray(np.arange(size * int(np.prod(rest))).reshape((size, *rest)) % 4, float)
+    return {"w": value, "v": value[:, None]} if kind == "dict" else value
+
+
+@st.composite
+def call_case(draw):
+    """fun, args, kwargs and vmap's arguments: keyword arguments, axis_size, axis names."""
+    batch = draw(st.integers(1, 4))
+    nested = draw(st.integers(0, 3)) == 0
+    kwargs = {}
+    for name in draw(st.lists(st.sampled_from("abc"), max_size=2, unique=True)):
+        kwargs[name] = draw(keyword_argument(batch))
+    if nested:
+        fun = jax.vmap(draw(st.sampled_from(INNER_FUNCTIONS)), axis_name="j")
+        inner = draw(st.integers(1, 3))
+        axes = draw(st.permutations([batch, inner, 2]))
+        args = (jnp.asarray(np.arange(np.prod(axes)).reshape(axes) % 5, jnp.float32),)
+        fitting = [i for i, d in enumerate(axes) if d == batch]
+        in_axes = draw(st.sampled_from(fitting * 4 + [None]))
+        kwargs = {k: jnp.ones((batch, inner)) for k in kwargs}
+    else:
+        fun = draw(st.sampled_from([*CALL_FUNCTIONS, _shift(batch), _shift(batch + 1)]))
+        args = tuple(draw(array_leaf(batch)) for _ in range(draw(st.integers(0, 2))))
+        in_axes = tuple(draw(leaf_axis(arg, batch)) for arg in args)
+        if args and draw(st.integers(0, 9)) < 7:
+            first, axis = draw(anchor(batch))
+            args, in_axes = (first, *args[1:]), (axis, *in_axes[1:])
+        if not args and not kwargs:
+            first, axis = draw(anchor(batch))
+            args, in_axes = (first,), (draw(st.sampled_from([axis, axis, None])),)
+    sizes = [None] * 5 + [batch, batch] + ([batch + 1] if AXIS_SIZE_CHECKED else [])
+    axis_size = draw(st.sampled_from(sizes))
+    axis_name = draw(st.sampled_from(["i", "i", "i", None, "j"]))
+    spmd = draw(st.sampled_from([None] * 9 + ["devices"]))
+    out_axes = draw(st.sampled_from([0, 0, 0, -1, 1, None]))
+    options = {"axis_size": axis_size, "axis_name": axis_name, "spmd_axis_name": spmd}
+    return fun, args, kwargs, in_axes, out_axes, options
+
+
+def _run_loop(plan, fun, args, kwargs):
+    """``batched(fun, *args, **kwargs)`` from the plan's loop code (helpers.run_loop_code
+    passes no keyword arguments)."""
+    namespace = {}
+    exec(plan.loop_code, namespace)
+    return namespace["batched"](fun, *args, **kwargs)
+
+
+def _unchecked_by_this_jax(plan, options):
+    """JAX 0.4.36 takes a given axis_size on trust, without checking the mapped axes (it then
+    fails or not depending on the function): cases where those checks fail are not compared."""
+    unchecked = not AXIS_SIZE_CHECKED and options["axis_size"] is not None
+    return unchecked and plan.error_side in ("in_axes", "axis_size")
+
+
+def _check_call_agreement(plan, fun, args, kwargs, in_axes, out_axes, options):
+    try:
+        result = jax.vmap(fun, in_axes=in_axes, out_axes=out_axes, **options)(*args, **kwargs)
+        error = None
+    except Exception as exc:
+        result, error = None, exc
+    assert (plan.error is None) == (error is None), (
+        f"describe_vmap error={plan.error!r} but jax error={error!r}"
+    )
+    if error is not None:
+        assert plan.loop_code is None
+        _check_error_text(plan)
+        return
+    real_shapes = jax.tree.map(lambda leaf: tuple(np.shape(leaf)), result)
+    assert real_shapes == plan.out_shapes and type(real_shapes) is type(plan.out_shapes)
+    mapped = [leaf.shape[leaf.axis] for leaf in plan.inputs if leaf.axis is not None]
+    assert plan.batch_size == (mapped[0] if mapped else options["axis_size"])
+    assert plan.kwarg_names == tuple(sorted(kwargs))
+    if plan.batch_size == 0:
+        assert plan.loop_code is None
+        return
+    looped = _run_loop(plan, fun, args, kwargs)
+    assert jax.tree.structure(looped) == jax.tree.structure(result)
+    for got, want in zip(jax.tree.leaves(looped), jax.tree.leaves(result)):
+        _assert_same_array(got, want)
+
+
+def test_keywords_axis_size_and_collectives_agree_with_jax():
+    seen = {"cases": 0, "errors": 0, "collectives": 0, "not compared": 0}
+
+    @settings(
+        max_examples=CALL_DRAWS,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(call_case())
+    def check(case):
+        fun, args, kwargs, in_axes, out_axes, options = case
+        seen["cases"] += 1
+        plan = describe_vmap(fun, *args, in_axes=in_axes, out_axes=out_axes, **options, **kwargs)
+        seen["errors"] += plan.error is not None
+        seen["collectives"] += plan.error is None and bool(plan.collectives)
+        if _unchecked_by_this_jax(plan, options):
+            seen["not compared"] += 1
+            return
+        _check_call_agreement(plan, fun, args, kwargs, in_axes, out_axes, options)
+
+    check()
+    assert seen["cases"] >= CALL_DRAWS and seen["not compared"] <= CALL_DRAWS // 5, seen
+    assert seen["collectives"] >= CALL_DRAWS // 5, seen
+    assert seen["errors"] >= CALL_DRAWS // 10, seen
+    assert seen["cases"] - seen["errors"] >= CALL_DRAWS // 3, seen

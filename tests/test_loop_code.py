@@ -88,3 +88,29 @@ def test_tree_loop_slices_typed_keys_inside_a_pytree():
 def test_none_argument_uses_the_tree_loop():
     plan = describe_vmap(lambda unused, x: x * 2, None, jnp.arange(3.0), in_axes=(None, 0))
     assert "IN_AXES = [[], [0]]" in plan.loop_code
+
+
+def test_keyword_arguments_are_sliced_along_axis_0_in_the_loop():
+    def func(x, *, w):
+        return {"y": x @ w["m"], "n": jnp.sum(w["m"])}
+
+    x, w = jnp.ones((2, 3)), {"m": jnp.arange(24.0).reshape(2, 3, 4)}
+    plan = describe_vmap(func, x, w=w, out_axes={"y": 1, "n": 0})
+    assert "def batched(f, *args, **kwargs):" in plan.loop_code
+    namespace = {}
+    exec(plan.loop_code, namespace)
+    looped = namespace["batched"](func, x, w=w)
+    real = jax.vmap(func, out_axes={"y": 1, "n": 0})(x, w=w)
+    assert jax.tree.structure(looped) == jax.tree.structure(real)
+    for got, want in zip(jax.tree.leaves(looped), jax.tree.leaves(real)):
+        np.testing.assert_allclose(got, want)
+
+
+def test_loop_with_axis_size_passes_every_argument_whole():
+    def func(x, y):
+        return x * y
+
+    plan = describe_vmap(func, 2.0, jnp.arange(3.0), in_axes=None, axis_size=2)
+    assert "axis_size=2" in plan.loop_code and "f(x, y)" in plan.loop_code
+    real = jax.vmap(func, in_axes=None, axis_size=2)(2.0, jnp.arange(3.0))
+    np.testing.assert_allclose(run_loop_code(plan, func, 2.0, jnp.arange(3.0)), real)

@@ -21,7 +21,7 @@ leaf, the axis that index walks along, in the coordinates of the whole array.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -62,6 +62,8 @@ class Exploration:
     ``plans`` holds one :class:`VmapPlan` per level that could be planned, outermost first.
     When something is wrong, ``error`` explains it, ``error_level`` says which level's
     ``in_axes``/``out_axes`` (``error_side``) is at fault and ``error_args`` which arguments.
+    ``kwargs`` (the call's keyword arguments) and ``options`` (``axis_size``, ``axis_name``,
+    ``spmd_axis_name``) belong to a single vmap (a nest takes neither).
     """
 
     fun: Callable[..., Any]
@@ -74,6 +76,8 @@ class Exploration:
     error_level: int | None
     error_args: tuple[int, ...]
     result: Any
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def depth(self) -> int:
@@ -95,7 +99,14 @@ class Exploration:
             plans = self.plans
             if level >= len(plans) or not plans[level].outputs:
                 if probe is None:
-                    probe = explore(self.fun, self.args, self.in_axes, [0] * self.depth)
+                    probe = explore(
+                        self.fun,
+                        self.args,
+                        self.in_axes,
+                        [0] * self.depth,
+                        self.kwargs,
+                        **self.options,
+                    )
                 plans = probe.plans
             if level >= len(plans) or not plans[level].outputs:
                 options.append(None)
@@ -106,11 +117,18 @@ class Exploration:
 
 
 def _vmapped(
-    fun: Callable[..., Any], in_axes: Sequence[Any], out_axes: Sequence[Any]
+    fun: Callable[..., Any],
+    in_axes: Sequence[Any],
+    out_axes: Sequence[Any],
+    options: dict[str, Any] | None = None,
 ) -> Callable[..., Any]:
-    """``vmap(vmap(fun, in_axes[-1], out_axes[-1]), ...)``: levels outermost first."""
-    for ia, oa in reversed(list(zip(in_axes, out_axes, strict=True))):
-        fun = jax.vmap(fun, in_axes=ia, out_axes=oa)
+    """``vmap(vmap(fun, in_axes[-1], out_axes[-1]), ...)``: levels outermost first.
+
+    ``options`` (axis_size, axis_name, spmd_axis_name) go to the outermost level.
+    """
+    levels = list(zip(in_axes, out_axes, strict=True))
+    for k, (ia, oa) in reversed(list(enumerate(levels))):
+        fun = jax.vmap(fun, in_axes=ia, out_axes=oa, **((options or {}) if k == 0 else {}))
     return fun
 
 
@@ -138,20 +156,37 @@ def _first_example(args: tuple[Any, ...], plan: VmapPlan) -> tuple[Any, ...] | N
 
 
 def explore(
-    fun: Callable[..., Any], args: Sequence[Any], in_axes: Sequence[Any], out_axes: Sequence[Any]
+    fun: Callable[..., Any],
+    args: Sequence[Any],
+    in_axes: Sequence[Any],
+    out_axes: Sequence[Any],
+    kwargs: dict[str, Any] | None = None,
+    **options: Any,
 ) -> Exploration:
     """Plan every level of ``vmap`` (outermost first) and run the nest when it is valid.
 
     An error of a level's function that is really an inner level's bad spec is reported at
-    the inner level, so the selector at fault is the one marked.
+    the inner level, so the selector at fault is the one marked. ``kwargs`` are the call's
+    keyword arguments and ``options`` vmap's ``axis_size``, ``axis_name`` and
+    ``spmd_axis_name``, for a single level only (see :func:`vmapwidget.describe_vmap`).
     """
     args, in_axes, out_axes = tuple(args), tuple(in_axes), tuple(out_axes)
+    kwargs = dict(kwargs or {})
+    if (kwargs or any(v is not None for v in options.values())) and len(in_axes) != 1:
+        raise TypeError("keyword arguments and vmap options are for a single vmap, not a nest")
     plans: list[VmapPlan] = []
     level_args = args
     error: tuple[str, str | None, int, tuple[int, ...]] | None = None
     for level in range(len(in_axes)):
         inner = _vmapped(fun, in_axes[level + 1 :], out_axes[level + 1 :])
-        plan = describe_vmap(inner, *level_args, in_axes=in_axes[level], out_axes=out_axes[level])
+        plan = describe_vmap(
+            inner,
+            *level_args,
+            in_axes=in_axes[level],
+            out_axes=out_axes[level],
+            **options,
+            **kwargs,
+        )
         plans.append(plan)
         if plan.error is not None:
             error = (plan.error, plan.error_side, level, plan.error_args)
@@ -164,16 +199,29 @@ def explore(
     result = None
     if error is None:
         try:
-            result = _vmapped(fun, in_axes, out_axes)(*args)
+            result = _vmapped(fun, in_axes, out_axes, options)(*args, **kwargs)
         except Exception as exc:
             error = (f"{type(exc).__name__}: {exc}", "function", 0, ())
     if error is not None:
         message, side, level, at_fault = error
         plans_t = tuple(plans)
         return Exploration(
-            fun, args, in_axes, out_axes, plans_t, message, side, level, at_fault, None
+            fun,
+            args,
+            in_axes,
+            out_axes,
+            plans_t,
+            message,
+            side,
+            level,
+            at_fault,
+            None,
+            kwargs,
+            options,
         )
-    return Exploration(fun, args, in_axes, out_axes, tuple(plans), None, None, None, (), result)
+    return Exploration(
+        fun, args, in_axes, out_axes, tuple(plans), None, None, None, (), result, kwargs, options
+    )
 
 
 def _format_value(value: Any) -> str:
@@ -208,9 +256,10 @@ def _input_axes(exp: Exploration) -> list[list[int | None]]:
     n_leaves = sum(leaf_count(a) for a in exp.args)
     known = []
     for plan in exp.plans:
-        if len(plan.inputs) != n_leaves:
+        positional = tuple(leaf for leaf in plan.inputs if not leaf.keyword)
+        if len(positional) != n_leaves:
             break
-        known.append(plan.inputs)
+        known.append(positional)
     axes: list[list[int | None]] = []
     for i in range(n_leaves):
         kept = list(range(len(known[0][i].shape))) if known else []
@@ -274,6 +323,12 @@ def _call_segments(exp: Exploration, axes: list[list[int | None]]) -> list[dict[
         start += len(with_paths)
         tree = jax.tree.unflatten(treedef, exprs)
         texts.append(repr(tree))
+    for key, value in sorted(exp.kwargs.items()):
+        exprs = [
+            _Expr(_index_text(key + jax.tree_util.keystr(path), [0]))
+            for path, _ in jax.tree_util.tree_leaves_with_path(value)
+        ]
+        texts.append(f"{key}={jax.tree.unflatten(jax.tree.structure(value), exprs)!r}")
     return _segments(f"{function_name(exp.fun)}({', '.join(texts)})")
 
 
@@ -353,7 +408,10 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
     walks (``None``: not mapped at that level); ``values`` is ``None`` for arrays of more than
     :data:`MAX_VALUE_CELLS` cells. ``call`` (the call each batch index makes) and ``writes``
     (the slice of the output it fills) are lists of ``{"text"}`` and ``{"level"}`` segments:
-    the frontend writes the current index of that level in place of the latter.
+    the frontend writes the current index of that level in place of the latter. Input
+    leaves of keyword arguments say ``"keyword": True`` (always mapped along axis 0);
+    ``collectives`` lists, per level (``"level"``), the collectives the function uses over
+    that level's axis name, as :meth:`vmapwidget.VmapPlan.to_json` describes them.
     """
     leaf_axes = _input_axes(exp)
     names = parameter_names(exp.fun, len(exp.args))
@@ -367,6 +425,11 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
                 _leaf(name + jax.tree_util.keystr(path), value, axes, arg=index, fault=fault)
             )
             position += 1
+    for index, (key, value) in enumerate(sorted(exp.kwargs.items()), start=len(exp.args)):
+        for path, leaf in jax.tree_util.tree_leaves_with_path(value):
+            fault = exp.error_side == "in_axes" and index in exp.error_args
+            name = key + jax.tree_util.keystr(path)
+            inputs.append(_leaf(name, leaf, [0], arg=index, fault=fault, keyword=True))
     ok = exp.error is None
     outputs = []
     if ok:
@@ -399,7 +462,17 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
         "error_side": exp.error_side,
         "error_level": exp.error_level,
         "error_args": list(exp.error_args),
-        "jax_code": nested_vmap_call_code(exp.fun, names, exp.in_axes, exp.out_axes),
+        "jax_code": (
+            exp.plans[0].jax_code
+            if (exp.kwargs or any(v is not None for v in exp.options.values()))
+            and exp.plans[0].jax_code
+            else nested_vmap_call_code(exp.fun, names, exp.in_axes, exp.out_axes)
+        ),
+        "collectives": [
+            {"level": level, **use}
+            for level, plan in enumerate(exp.plans)
+            for use in plan.to_json()["collectives"]
+        ],
         "loop_code": loop,
         "selectors": _selectors(exp, out_options),
         "max_value_cells": MAX_VALUE_CELLS,

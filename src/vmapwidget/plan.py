@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["InputLeaf", "OutputLeaf", "PlanError", "VmapPlan"]
+__all__ = ["CollectiveUse", "InputLeaf", "OutputLeaf", "PlanError", "VmapPlan"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,33 @@ class InputLeaf:
     dtype: str
     axis: int | None
     example_shape: tuple[int, ...] | None
+    keyword: bool = False
+    """A leaf of a keyword argument (``arg_name`` is the keyword; vmap maps it on axis 0)."""
+
+
+@dataclass(frozen=True)
+class CollectiveUse:
+    """One collective the function calls over a named axis, as its traced program shows it.
+
+    ``name`` is the ``jax.lax`` function (``psum``, ``pmax``, ``pmin``, ``all_gather``,
+    ``axis_index``, ``ppermute``, ``psum_scatter``, ``all_to_all``; ``pmean`` shows as
+    ``psum`` then a division), ``primitive`` the jaxpr primitive (its name varies with the
+    JAX version), ``axis_names`` the named axes it works over, ``step`` its position among
+    the equations of the one-call program, ``operand_shapes``/``out_shapes`` the per-call
+    shapes it takes and gives, ``params`` its other parameters (as text), ``nested`` whether
+    it sits inside an inner program (``jit``, ``cond``, ``scan``, ...), and ``where`` the
+    line of source that called it, when JAX knows it.
+    """
+
+    name: str
+    primitive: str
+    axis_names: tuple[Any, ...]
+    step: int
+    operand_shapes: tuple[tuple[int, ...], ...]
+    out_shapes: tuple[tuple[int, ...], ...]
+    params: tuple[tuple[str, str], ...] = ()
+    nested: bool = False
+    where: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,11 +72,17 @@ class OutputLeaf:
 
 @dataclass(frozen=True)
 class VmapPlan:
-    """What ``jax.vmap(fun, in_axes, out_axes)(*args)`` does, or why it fails.
+    """What ``jax.vmap(fun, in_axes, out_axes, ...)(*args, **kwargs)`` does, or why it fails.
 
     ``error`` is ``None`` when vmap succeeds; otherwise it explains the failure, and
-    ``error_side`` ("in_axes", "out_axes" or "function") with ``error_args`` (argument
-    indices) says where the fault lies.
+    ``error_side`` ("in_axes", "out_axes", "axis_size", "axis_name" or "function") with
+    ``error_args`` (argument indices; keyword arguments count after the positional ones)
+    says where the fault lies.
+
+    ``kwarg_names`` lists the call's keyword arguments (in the order JAX flattens them:
+    sorted); their leaves are the ``inputs`` marked ``keyword``. ``axis_size``,
+    ``axis_name`` and ``spmd_axis_name`` are the vmap's arguments as given; ``collectives``
+    lists the collectives the function uses over named axes (in program order).
     """
 
     arg_names: tuple[str, ...]
@@ -64,6 +97,11 @@ class VmapPlan:
     error_args: tuple[int, ...] = ()
     loop_code: str | None = None
     jax_code: str = ""
+    kwarg_names: tuple[str, ...] = ()
+    axis_size: int | None = None
+    axis_name: Any = None
+    spmd_axis_name: Any = None
+    collectives: tuple[CollectiveUse, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -85,6 +123,7 @@ class VmapPlan:
                     "dtype": leaf.dtype,
                     "axis": leaf.axis,
                     "example_shape": _list_or_none(leaf.example_shape),
+                    "keyword": leaf.keyword,
                 }
                 for leaf in self.inputs
             ],
@@ -104,6 +143,24 @@ class VmapPlan:
             "error_args": list(self.error_args),
             "loop_code": self.loop_code,
             "jax_code": self.jax_code,
+            "kwarg_names": list(self.kwarg_names),
+            "axis_size": self.axis_size,
+            "axis_name": _axes_to_json(self.axis_name),
+            "spmd_axis_name": _axes_to_json(self.spmd_axis_name),
+            "collectives": [
+                {
+                    "name": c.name,
+                    "primitive": c.primitive,
+                    "axis_names": [_axes_to_json(n) for n in c.axis_names],
+                    "step": c.step,
+                    "operand_shapes": [list(s) for s in c.operand_shapes],
+                    "out_shapes": [list(s) for s in c.out_shapes],
+                    "params": dict(c.params),
+                    "nested": c.nested,
+                    "where": c.where,
+                }
+                for c in self.collectives
+            ],
         }
 
 

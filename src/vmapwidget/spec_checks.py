@@ -37,6 +37,7 @@ __all__ = [
     "check_inputs",
     "describe_outputs",
     "first_line",
+    "keyword_names",
     "out_leaf_axes",
     "parameter_names",
     "unchecked_inputs",
@@ -126,22 +127,42 @@ def check_inputs(
     out_axes: Any,
     names: tuple[str, ...],
     leaves: list[InputLeaf],
+    kwargs: dict[str, Any] | None = None,
+    axis_size: Any = None,
+    axis_name: Any = None,
 ) -> CheckedInputs:
     """Check everything ``jax.vmap`` checks before it calls ``fun``, in its order.
 
-    Appends one InputLeaf per input leaf to ``leaves``, so that a caller can show the leaves
-    checked before a fault.
+    Appends one InputLeaf per input leaf to ``leaves`` (the keyword arguments' leaves last,
+    mapped along axis 0, in the order JAX flattens them), so that a caller can show the
+    leaves checked before a fault. ``axis_size`` must be a non-negative int when given;
+    without a mapped argument it is the batch size.
     """
     _check_callable(fun)
+    _check_axis_name(axis_name)
     in_axes = _check_in_axes_type(in_axes)
     _check_axis_types(out_axes, "out_axes")
+    _check_axis_size(axis_size)
     per_arg_axes = _per_argument_axes(in_axes, len(args))
     _inspect_inputs(args, per_arg_axes, names, leaves)
-    return CheckedInputs(in_axes, per_arg_axes, _batch_size(leaves))
+    _inspect_keyword_inputs(kwargs or {}, len(args), leaves)
+    return CheckedInputs(in_axes, per_arg_axes, _batch_size(leaves, axis_size))
+
+
+def keyword_names(kwargs: dict[str, Any]) -> tuple[str, ...]:
+    """The keyword arguments' names in the order JAX flattens them (sorted).
+
+    >>> keyword_names({"scale": 1, "bias": 2})
+    ('bias', 'scale')
+    """
+    return tuple(sorted(kwargs))
 
 
 def unchecked_inputs(
-    args: tuple[Any, ...], names: tuple[str, ...], skip: int
+    args: tuple[Any, ...],
+    names: tuple[str, ...],
+    skip: int,
+    kwargs: dict[str, Any] | None = None,
 ) -> tuple[InputLeaf, ...]:
     """Input leaves past the first ``skip``, shapes only: shown beside an error."""
     leaves = [
@@ -149,6 +170,13 @@ def unchecked_inputs(
         for index, (arg, name) in enumerate(zip(args, names))
         for path, leaf in jax.tree_util.tree_leaves_with_path(arg)
     ]
+    keywords = keyword_names(kwargs or {})
+    for path, leaf in jax.tree_util.tree_leaves_with_path(kwargs or {}):
+        name, rest = _keyword_path(path)
+        index = len(args) + keywords.index(name)
+        leaves.append(
+            InputLeaf(index, name, _path_name(name, rest), _safe_shape(leaf), "", None, None, True)
+        )
     return tuple(leaves[skip:])
 
 
@@ -211,6 +239,31 @@ def _check_callable(fun: Any) -> None:
             f"The function to map must be callable, but got {reprlib.repr(fun)} "
             f"(a {type(fun).__name__}).",
             "function",
+        )
+
+
+def _check_axis_name(axis_name: Any) -> None:
+    """An axis name is any hashable value (usually a str); vmap hashes it."""
+    try:
+        hash(axis_name)
+    except TypeError as exc:
+        raise PlanError(
+            f"axis_name must be hashable (usually a str such as 'i'), but got "
+            f"{reprlib.repr(axis_name)} (a {type(axis_name).__name__}). JAX: {first_line(exc)}",
+            "axis_name",
+        ) from exc
+
+
+def _check_axis_size(axis_size: Any) -> None:
+    """``axis_size``, when given, is the batch size: a non-negative int."""
+    if axis_size is None:
+        return
+    if type(axis_size) is not int or axis_size < 0:
+        raise PlanError(
+            "axis_size is the number of calls (the batch size): give a non-negative int, "
+            f"or None to take it from the mapped axes, but got {reprlib.repr(axis_size)} "
+            f"(a {type(axis_size).__name__}).",
+            "axis_size",
         )
 
 
@@ -362,23 +415,71 @@ def _inspect_inputs(
             leaves.append(_input_leaf(index, name, path, leaf, axis, spec_text))
 
 
-def _batch_size(leaves: list[InputLeaf]) -> int:
-    """The one size shared by all mapped axes; explains when there is none."""
+def _keyword_path(path: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """A keyword leaf's path split into the keyword and the path inside its value."""
+    return str(getattr(path[0], "key", path[0])), path[1:]
+
+
+def _inspect_keyword_inputs(kwargs: dict[str, Any], first: int, leaves: list[InputLeaf]) -> None:
+    """Append the keyword arguments' leaves: ``jax.vmap`` maps every one along axis 0."""
+    keywords = keyword_names(kwargs)
+    for path, leaf in jax.tree_util.tree_leaves_with_path(kwargs):
+        name, rest = _keyword_path(path)
+        index = first + keywords.index(name)
+        path_name = _path_name(name, rest)
+        where = f"keyword argument `{path_name}`"
+        aval = _mapped_aval(leaf, where, index)
+        shape = tuple(int(d) for d in aval.shape)
+        if not shape:
+            raise PlanError(
+                f"Keyword argument `{path_name}` is a scalar (shape ()), but jax.vmap maps "
+                "every keyword argument "
+                "along axis 0, so each needs at least one dimension. To give a value whole to "
+                "every call, pass it positionally with in_axes None (or close over it). "
+                "JAX: vmap was requested to map its argument along axis 0, which implies "
+                "that its rank should be at least 1, but is only 0.",
+                "in_axes",
+                (index,),
+            )
+        leaves.append(InputLeaf(index, name, path_name, shape, str(aval.dtype), 0, shape[1:], True))
+
+
+def _batch_size(leaves: list[InputLeaf], axis_size: int | None = None) -> int:
+    """The one size shared by all mapped axes (and ``axis_size``); explains when there is none."""
     mapped = [leaf for leaf in leaves if leaf.axis is not None]
+    if not mapped and axis_size is not None:
+        return axis_size
     if not leaves:
         raise PlanError(
-            "vmap needs at least one argument containing an array, but got none.", "in_axes"
+            "vmap needs at least one argument containing an array, or axis_size (the number "
+            "of calls), but got neither. JAX: vmap wrapped function must be passed at least "
+            "one argument containing an array or axis_size must be specified.",
+            "in_axes",
         )
     if not mapped:
         passed_whole = ", ".join(dict.fromkeys(f"`{leaf.arg_name}`" for leaf in leaves))
         raise PlanError(
             f"Every in_axes entry is None, so no argument is mapped ({passed_whole} passed "
             "whole) and there is no batch dimension: map at least one argument over one of "
-            "its axes. JAX: vmap must have at least one non-None value in in_axes.",
+            "its axes, or give axis_size (the number of calls, each getting the arguments "
+            "whole). JAX: vmap must have at least one non-None value in in_axes or "
+            "axis_size must be specified.",
             "in_axes",
             tuple(sorted({leaf.arg_index for leaf in leaves})),
         )
     sizes = [leaf.shape[leaf.axis] for leaf in mapped if leaf.axis is not None]
+    if len(set(sizes)) == 1 and axis_size not in (None, sizes[0]):
+        details = "; ".join(
+            f"`{leaf.path}` axis {leaf.axis} has size {size}" for leaf, size in zip(mapped, sizes)
+        )
+        raise PlanError(
+            f"axis_size is {axis_size}, but the mapped axes have size {sizes[0]} ({details}): "
+            "axis_size must equal the size of every mapped axis (leave it None to take it "
+            "from them). JAX: vmap got inconsistent sizes for array axes to be mapped: the "
+            f"`axis_size` argument was {axis_size}.",
+            "axis_size",
+            tuple(sorted({leaf.arg_index for leaf in mapped})),
+        )
     if len(set(sizes)) == 1:
         return sizes[0]
     first = sizes[0]

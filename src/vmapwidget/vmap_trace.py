@@ -30,7 +30,25 @@ from vmapwidget.batch_dependence import dependent_outputs
 from vmapwidget.plan import InputLeaf, OutputLeaf, PlanError
 from vmapwidget.spec_checks import ExampleOutput, describe_outputs, first_line, out_leaf_axes
 
-__all__ = ["plan_outputs"]
+__all__ = ["VmapCall", "plan_outputs"]
+
+
+@dataclass(frozen=True)
+class VmapCall:
+    """The rest of a vmap call: keyword arguments and vmap's own options, as given."""
+
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    axis_size: int | None = None
+    axis_name: Any = None
+    spmd_axis_name: Any = None
+
+    def options(self) -> dict[str, Any]:
+        """The keyword arguments of ``jax.vmap`` besides in_axes and out_axes."""
+        return {
+            "axis_size": self.axis_size,
+            "axis_name": self.axis_name,
+            "spmd_axis_name": self.spmd_axis_name,
+        }
 
 
 def plan_outputs(
@@ -40,18 +58,23 @@ def plan_outputs(
     out_axes: Any,
     leaves: list[InputLeaf],
     batch_size: int,
+    call: VmapCall | None = None,
+    batched: list[bool] | None = None,
 ) -> tuple[list[OutputLeaf], Any]:
     """The output leaves and tree structure of the call; raises ``PlanError`` if vmap refuses.
 
-    ``in_axes`` has one spec per argument. Where eager work on unmapped values fails (a few
-    primitives cannot run eagerly inside a trace on older JAX), the fully staged trace
-    decides.
+    ``in_axes`` has one spec per argument; ``call`` holds the keyword arguments and vmap's
+    other options. Where eager work on unmapped values fails (a few primitives cannot run
+    eagerly inside a trace on older JAX), the fully staged trace decides. ``batched``, when
+    given, says which output leaves differ from call to call (the axis model reads it from
+    the one-call program when the function uses collectives, which vmap batches away).
     """
+    call = VmapCall() if call is None else call
     eager = True
-    trace = _trace_vmap(fun, args, in_axes, out_axes, leaves, eager)
+    trace = _trace_vmap(fun, args, in_axes, out_axes, leaves, eager, call)
     if trace.fun_error is not None:
         eager = False
-        staged = _trace_vmap(fun, args, in_axes, out_axes, leaves, eager)
+        staged = _trace_vmap(fun, args, in_axes, out_axes, leaves, eager, call)
         if staged.fun_error is not None:
             raise _function_error(trace.fun_error, leaves)
         trace = staged
@@ -60,15 +83,19 @@ def plan_outputs(
             f"jax.vmap refused the arguments: {_error_line(trace.vmap_error)}", "in_axes"
         )
     axes = out_leaf_axes(out_axes, trace.treedef)
+    if batched is not None and len(batched) == len(trace.outputs):
+        trace.batched = batched
     if trace.vmap_error is None:
         batched = [b and a is not None for b, a in zip(trace.batched, axes)]
         return describe_outputs(trace.outputs, axes, batched, batch_size), trace.treedef
-    probe = _trace_vmap(fun, args, in_axes, 0, leaves, eager)
+    probe = _trace_vmap(fun, args, in_axes, 0, leaves, eager, call)
     if probe.vmap_error is not None:
         raise PlanError(
             f"jax.vmap could not batch the function's output: {first_line(probe.vmap_error)}",
             "function",
         )
+    if batched is not None and len(batched) == len(probe.outputs):
+        probe.batched = batched
     describe_outputs(probe.outputs, axes, probe.batched, batch_size)
     raise PlanError(
         f"jax.vmap refused out_axes = {out_axes!r}: {first_line(trace.vmap_error)}", "out_axes"
@@ -113,7 +140,7 @@ def _example_outputs(out: Any) -> list[ExampleOutput]:
 
 
 def _unflatten_args(treedefs: list[Any], values: list[Any]) -> list[Any]:
-    """Rebuild the positional arguments from their leaves, in order."""
+    """Rebuild the arguments (positional, then the keyword dict) from their leaves, in order."""
     rebuilt, start = [], 0
     for treedef in treedefs:
         rebuilt.append(jax.tree.unflatten(treedef, values[start : start + treedef.num_leaves]))
@@ -128,25 +155,27 @@ def _trace_vmap(
     out_axes: Any,
     leaves: list[InputLeaf],
     eager: bool,
+    call: VmapCall,
 ) -> _Trace:
-    """Trace ``jax.vmap(fun, in_axes, out_axes)(*args)`` with the mapped leaves abstract.
+    """Trace ``jax.vmap(fun, in_axes, out_axes, ...)(*args, **kwargs)``, mapped leaves abstract.
 
     Unmapped leaves stay concrete. With ``eager``, work on them runs eagerly, as under
     ``jax.vmap``, so Python control flow on their values behaves the same. Nothing is
     computed on mapped data.
     """
     trace = _Trace()
-    treedefs = [jax.tree.structure(arg) for arg in args]
-    flat_values = [v for arg in args for v in jax.tree.leaves(arg)]
+    everything = (*args, call.kwargs)
+    treedefs = [jax.tree.structure(arg) for arg in everything]
+    flat_values = [v for arg in everything for v in jax.tree.leaves(arg)]
     mapped = [i for i, leaf in enumerate(leaves) if leaf.axis is not None]
     structs = []
     for i in mapped:
         aval = shaped_abstractify(flat_values[i])
         structs.append(jax.ShapeDtypeStruct(aval.shape, aval.dtype, weak_type=aval.weak_type))
 
-    def one_example(*call_args: Any) -> Any:
+    def one_example(*call_args: Any, **call_kwargs: Any) -> Any:
         try:
-            out = fun(*call_args)
+            out = fun(*call_args, **call_kwargs)
         except Exception as exc:
             trace.fun_error = exc
             raise
@@ -158,11 +187,12 @@ def _trace_vmap(
         values = list(flat_values)
         for i, v in zip(mapped, mapped_values):
             values[i] = v
-        vmapped = jax.vmap(one_example, in_axes=in_axes, out_axes=out_axes)
+        vmapped = jax.vmap(one_example, in_axes=in_axes, out_axes=out_axes, **call.options())
+        *positional, keywords = _unflatten_args(treedefs, values)
         if not eager:
-            return vmapped(*_unflatten_args(treedefs, values))
+            return vmapped(*positional, **keywords)
         with jax.ensure_compile_time_eval():
-            return vmapped(*_unflatten_args(treedefs, values))
+            return vmapped(*positional, **keywords)
 
     try:
         jaxpr = jax.make_jaxpr(batched)(*structs).jaxpr

@@ -61,6 +61,15 @@ class AxisExplorer(GuardedWidget):
     ``in_axes`` given as a pytree (e.g. a dict for a dict argument) is shown read-only; the
     selectors then cover only the arguments whose entry is an int or None.
 
+    The rest of ``jax.vmap``'s signature passes through, as in
+    :func:`vmapwidget.describe_vmap`: extra keyword arguments are the call's keyword
+    arguments (mapped along axis 0, as jax does; drawn as inputs, with no selector);
+    ``axis_size`` gives the number of calls (needed when no argument is mapped);
+    ``axis_name`` names the axis for the collectives ``fun`` uses (``jax.lax.psum``,
+    ``pmean``, ``all_gather``, ``axis_index``, ...), which :attr:`plan` lists and the
+    diagram's ``collectives`` carries; ``spmd_axis_name`` is passed on. These are for a
+    single vmap (not :meth:`nested`).
+
     ``formula`` is the formula shown (None for a Python function); setting it re-draws with
     the new function, and a bad formula raises :class:`vmapwidget.FormulaError` and keeps
     the old one. With ``editable_formula=True`` the page shows a text box where the
@@ -78,6 +87,11 @@ class AxisExplorer(GuardedWidget):
     >>> w.in_axes = (0, 0)
     >>> w.result is None, w.plan.error_args
     (True, (1,))
+    >>> import jax
+    >>> w = AxisExplorer(lambda x: x - jax.lax.pmean(x, "i"), jnp.arange(6.0).reshape(3, 2),
+    ...                  axis_name="i")
+    >>> w.result.sum(0).tolist(), [c["name"] for c in w.diagram["collectives"]]
+    ([0.0, 0.0], ['psum'])
     """
 
     _esm = bundle("axis_explorer")
@@ -108,16 +122,33 @@ class AxisExplorer(GuardedWidget):
     def __init__(
         self,
         fun: Callable[..., Any] | str,
+        /,
         *args: Any,
         in_axes: Any = 0,
         out_axes: Any = 0,
+        axis_size: int | None = None,
+        axis_name: Any = None,
+        spmd_axis_name: Any = None,
         editable_formula: bool = False,
         _depth: int = 1,
+        **kwargs: Any,
     ) -> None:
-        if not args:
-            raise TypeError("AxisExplorer needs at least one argument to map over.")
-        _check_size(args)
+        if not args and not kwargs and axis_size is None:
+            raise TypeError("AxisExplorer needs at least one argument to map over (or axis_size).")
+        options = {
+            "axis_size": axis_size,
+            "axis_name": axis_name,
+            "spmd_axis_name": spmd_axis_name,
+        }
+        if _depth > 1 and (kwargs or any(v is not None for v in options.values())):
+            raise TypeError(
+                "keyword arguments, axis_size, axis_name and spmd_axis_name are for a single "
+                "vmap: AxisExplorer.nested takes none of them."
+            )
+        _check_size((args, kwargs))
         self._args = args
+        self._kwargs = kwargs
+        self._options = options
         self._depth = _depth
         formula = fun if isinstance(fun, str) else None
         self._python_fun = None if isinstance(fun, str) else fun
@@ -208,7 +239,7 @@ class AxisExplorer(GuardedWidget):
         self._refresh()
 
     def _show_unbatched(self) -> None:
-        if self._depth == 1 and len(self._args) == 1:
+        if self._depth == 1 and len(self._args) == 1 and not self._kwargs:
             self.unbatched = call_unbatched(self._fun, self._args[0])
 
     def set_axes(self, in_axes: Any = None, out_axes: Any = None) -> None:
@@ -234,7 +265,12 @@ class AxisExplorer(GuardedWidget):
         """Explore the current axes and draw them; a failure that hides the output's rank
         keeps offering the ``out_axes`` choices of the last exploration that knew them all."""
         self._exploration: Exploration = explore(
-            self._fun, self._args, self._levels(self.in_axes), self._levels(self.out_axes)
+            self._fun,
+            self._args,
+            self._levels(self.in_axes),
+            self._levels(self.out_axes),
+            self._kwargs,
+            **self._options,
         )
         self.diagram = describe(self._exploration, self._out_options)
         known = [c for c in self._exploration.out_axis_options if c is not None]
