@@ -187,3 +187,15 @@ def test_a_compiled_coarse_level_of_half_or_twice_the_resolution_is_taken():
     assert plan_levels(1024, 0.2e-3, 30, lambda r: r == 256) == [256, 1024]
     assert plan_levels(1024, 0.2e-3, 30, lambda r: r in (64, 128)) == [128, 1024]
     assert plan_levels(1024, 0.2e-3, 30, lambda r: r == 512) == [128, 1024]  # too far
+
+
+def test_the_expected_time_counts_the_cells_left_at_the_measured_cost():
+    evaluator = slow_evaluator()
+    evaluator.kernel._cost.weight = 0.0  # the cost per cell stays the 0.05 ms it believes
+    evaluator.start(STATE)
+    frames = run_all(evaluator)
+    cost = 0.05
+    for frame in frames[:-1]:
+        left = (1 - frame.done) * (8**2 + 64**2) * cost
+        assert frame.expected_ms == pytest.approx(frame.elapsed_ms + left, rel=0.01, abs=0.01)
+    assert frames[-1].expected_ms == pytest.approx(frames[-1].elapsed_ms)

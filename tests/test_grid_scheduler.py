@@ -93,9 +93,10 @@ def test_a_newer_request_supersedes_the_running_one_and_ends_at_full_resolution(
 
 def test_stop_keeps_what_was_drawn_and_computes_no_more():
     s, record = scheduler()
+    many_tiles = GridState({"a": 1.0}, (-5.0, 5.0), (-2.0, 2.0), 512)  # so that some are left
 
     async def main() -> None:
-        s.submit(STATE, "r")
+        s.submit(many_tiles, "r")
         while not record.frames:
             await asyncio.sleep(0.001)
         s.stop()

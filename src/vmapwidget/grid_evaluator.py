@@ -369,7 +369,9 @@ class GridEvaluator:
         values.setflags(write=False)
         elapsed = (time.perf_counter() - ev.started) * 1e3
         fraction = ev.done_cells / ev.total_cells
-        expected = elapsed / fraction if fraction > 0 else elapsed
+        cost = self.kernel.cost_per_cell_ms  # per cell of the recent tiles: fairer than the mean
+        left = (ev.total_cells - ev.done_cells) * cost if cost else elapsed * (1 / fraction - 1)
+        expected = elapsed + left
         final = ev.next_unit is None
         if final:
             self._current = None
