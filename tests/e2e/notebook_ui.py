@@ -8,6 +8,7 @@ cell outputs) and use the DOM for what a user sees. Every wait is event-driven
 
 from __future__ import annotations
 
+import json
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -235,6 +236,11 @@ def execute_in_kernel(page: Page, code: str, timeout: int = RUN_TIMEOUT_MS) -> s
     if result["error"]:
         raise AssertionError(f"kernel error running:\n{code}\n{ANSI.sub('', result['error'])}")
     return result["text"]
+
+
+def kernel_json(page: Page, expression: str) -> object:
+    """The value of a JSON-able Python ``expression`` in the live kernel."""
+    return json.loads(execute_in_kernel(page, f"import json; print(json.dumps({expression}))"))
 
 
 def cell_outputs(page: Page) -> list[str]:

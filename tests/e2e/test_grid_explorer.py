@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 from PIL import Image
@@ -18,6 +16,7 @@ from .notebook_ui import (
     assert_no_widget_errors,
     execute_in_kernel,
     hover_tooltip,
+    kernel_json,
     open_notebook,
     run_all_cells,
 )
@@ -25,10 +24,6 @@ from .servers import Server
 
 NOTEBOOK = "examples/grid_explorer.ipynb"
 DARK = "JupyterLab Dark"
-
-
-def kernel_json(page: Page, expression: str) -> object:
-    return json.loads(execute_in_kernel(page, f"import json; print(json.dumps({expression}))"))
 
 
 def widget(page: Page, index: int) -> Locator:

@@ -6,23 +6,18 @@ cell, 128²); the slow ones the fractal example, whose frames are refined in the
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from .notebook_ui import (
     assert_no_widget_errors,
     execute_in_kernel,
+    kernel_json,
     open_notebook,
     run_all_cells,
     screenshot,
 )
 from .servers import Server
-
-
-def kernel_json(page: Page, expression: str) -> object:
-    return json.loads(execute_in_kernel(page, f"import json; print(json.dumps({expression}))"))
 
 
 def frame_id(root: Locator) -> int:
