@@ -9,7 +9,8 @@ bash scripts/setup.sh
 port="${PORT:-8888}"
 if [[ "${1:-lab}" == "voila" ]]; then
   exec .venv/bin/python -m voila examples/dashboard.ipynb --no-browser \
-    --Voila.ip=127.0.0.1 --port="$port"
+    --Voila.ip=127.0.0.1 --port="$port" \
+    --Voila.kernel_websocket_connection_class=vmapwidget.integrations.ws_connection.GuardedWebsocketConnection
 fi
 exec .venv/bin/python -m jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --allow-root \
   --ServerApp.port="$port" examples/tour.ipynb

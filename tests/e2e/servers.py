@@ -23,6 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,8 +144,10 @@ def isolated_env(home: Path) -> dict[str, str]:
     return env
 
 
-def server_command(kind: str, port: int, token: str, root: Path) -> list[str]:
-    """The command line that starts a ``kind`` server."""
+def server_command(
+    kind: str, port: int, token: str, root: Path, extra_args: Sequence[str] = ()
+) -> list[str]:
+    """The command line that starts a ``kind`` server; ``extra_args`` go at its end."""
     common = [f"--port={port}", "--no-browser"]
     if kind == "voila":
         return [
@@ -156,6 +159,7 @@ def server_command(kind: str, port: int, token: str, root: Path) -> list[str]:
             "--Voila.ip=127.0.0.1",
             f"--token={token}",
             "--show_tracebacks=True",
+            *extra_args,
         ]
     app = {"lab": "LabApp", "notebook": "JupyterNotebookApp"}[kind]
     command = [
@@ -179,7 +183,7 @@ def server_command(kind: str, port: int, token: str, root: Path) -> list[str]:
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.extension_manager=readonly",
         ]
-    return command
+    return [*command, *extra_args]
 
 
 def readiness_path(kind: str) -> str:
@@ -187,8 +191,9 @@ def readiness_path(kind: str) -> str:
     return "voila/tree" if kind == "voila" else "api/status"
 
 
-def start_server(kind: str, workdir: Path) -> Server:
+def start_server(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Server:
     """Start a ``kind`` server (lab, notebook or voila) under ``workdir``; wait until ready.
+    ``extra_args``: more command-line options (traitlets config) for the server.
 
     A server that exits during start-up (say, another process took its port between
     ``free_port`` and the bind) is retried on a new port.
@@ -197,13 +202,13 @@ def start_server(kind: str, workdir: Path) -> Server:
         raise ValueError(f"unknown server kind {kind!r}; expected one of {KINDS}")
     for _ in range(START_ATTEMPTS - 1):
         with contextlib.suppress(ServerExited):
-            return start_once(kind, workdir)
-    return start_once(kind, workdir)
+            return start_once(kind, workdir, extra_args)
+    return start_once(kind, workdir, extra_args)
 
 
-def start_once(kind: str, workdir: Path) -> Server:
+def start_once(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Server:
     """Launch one server and wait until it is ready; stop it if it never gets there."""
-    server = launch(kind, workdir)
+    server = launch(kind, workdir, extra_args)
     try:
         wait_until_ready(server)
     except BaseException:
@@ -212,7 +217,7 @@ def start_once(kind: str, workdir: Path) -> Server:
     return server
 
 
-def launch(kind: str, workdir: Path) -> Server:
+def launch(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Server:
     """Start the ``kind`` server process on a free port with a fresh token."""
     root = workdir / "root"
     root.mkdir(parents=True, exist_ok=True)
@@ -220,7 +225,7 @@ def launch(kind: str, workdir: Path) -> Server:
     log_path = workdir / f"{kind}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            server_command(kind, port, token, root),
+            server_command(kind, port, token, root, extra_args),
             cwd=root,
             env=isolated_env(workdir / "home"),
             stdin=subprocess.DEVNULL,

@@ -1,1 +1,2 @@
-"""Integrations with the outside: static HTML export, the Jupyter server extension."""
+"""Integrations with the outside: static HTML export, the Jupyter server extension, and the
+kernel WebSocket connection class (TCP_NODELAY, frames checked) for JupyterLab and Voila."""

@@ -1,0 +1,247 @@
+"""One malformed kernel WebSocket frame closes that socket; nobody else notices.
+
+Against real servers on 127.0.0.1: JupyterLab with the wheel's server extension (a plain
+kernel, and a Voila page served by Voila's server extension), and standalone Voila given
+``--Voila.kernel_websocket_connection_class=...GuardedWebsocketConnection``.
+A well-behaved client keeps a kernel WebSocket open while hostile clients, each on its own
+socket to the same kernel, send one crafted frame each (an offset count of 2**62, which on a
+stock server stalls the event loop for good; truncated frames, offsets out of order or out of
+range, garbage on the legacy protocol). Each hostile socket is closed with code 1007 and one
+warning in the server log, and the well-behaved client gets its kernel_info_reply within 2 s.
+A server configured with a connection class of its own keeps it, with TCP_NODELAY still on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import struct
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from jupyter_server.services.kernels.connection.base import (
+    deserialize_msg_from_ws_v1,
+    serialize_binary_message,
+    serialize_msg_to_ws_v1,
+)
+from tornado.websocket import WebSocketClientConnection, websocket_connect
+
+from vmapwidget.integrations.server_extension import GUARD_LOG_LINE, LOG_LINE
+from vmapwidget.integrations.ws_connection import CLOSE_CODE, WARNING
+from vmapwidget.integrations.ws_frames import V1_SUBPROTOCOL
+
+from .servers import Server, start_server
+from .sockets import tcp_nodelay
+from .test_server_extension import api, kernel_info_request, run_coroutine, socket_options
+
+GUARD = "vmapwidget.integrations.ws_connection.GuardedWebsocketConnection"
+REPLY_WITHIN_S = 2.0
+CONNECT_TIMEOUT_S = 30.0
+FIRST_REPLY_TIMEOUT_S = 30.0
+CLOSE_WITHIN_S = 5.0
+WARNED = WARNING.split("%s")[0]
+TINY_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "a",
+            "metadata": {},
+            "outputs": [],
+            "source": "x = 1",
+        }
+    ],
+    "metadata": {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def message_parts(message: dict) -> list[bytes]:
+    keys = ("header", "parent_header", "metadata", "content")
+    return [json.dumps(message[key]).encode() for key in keys]
+
+
+def v1_message(message: dict) -> bytes:
+    return serialize_msg_to_ws_v1(message_parts(message), message["channel"])
+
+
+def v1_frame(offsets: list[int], body: bytes) -> bytes:
+    return struct.pack(f"<{len(offsets) + 1}Q", len(offsets), *offsets) + body
+
+
+def hostile_frames() -> list[tuple[str | None, bytes | str]]:
+    """(subprotocol, frame): each is refused by the guard; the first would stall a stock server."""
+    valid = v1_message(kernel_info_request())
+    count = int.from_bytes(valid[:8], "little")
+    offsets = list(struct.unpack_from(f"<{count}Q", valid, 8))
+    body = valid[8 * (count + 1) :]
+    legacy = serialize_binary_message(kernel_info_request())
+    return [
+        (V1_SUBPROTOCOL, (2**62).to_bytes(8, "little")),
+        (V1_SUBPROTOCOL, valid[:-3]),
+        (V1_SUBPROTOCOL, v1_frame([*offsets[:2], offsets[3], offsets[2], *offsets[4:]], body)),
+        (V1_SUBPROTOCOL, v1_frame([*offsets[:-1], 2**63], body)),
+        (V1_SUBPROTOCOL, "not a binary frame"),
+        (None, (2**31 - 1).to_bytes(4, "big") + legacy[4:]),
+        (None, b"\xff\xff\xff\xff" + legacy[4:]),
+        (None, legacy[:8] + b"garbage" + legacy[15:]),
+        (None, "[1, 2, 3]"),
+    ]
+
+
+async def connect(
+    server: Server, kernel_id: str, protocol: str | None
+) -> WebSocketClientConnection:
+    path = f"api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}"
+    url = server.url(path).replace("http://", "ws://", 1)
+    subprotocols = [protocol] if protocol else None
+    return await asyncio.wait_for(
+        websocket_connect(url, subprotocols=subprotocols), CONNECT_TIMEOUT_S
+    )
+
+
+def reply_type(frame: bytes | str, protocol: str | None) -> tuple[str, str]:
+    """(msg_type, parent msg_id) of a frame from the server."""
+    if protocol == V1_SUBPROTOCOL:
+        _, parts = deserialize_msg_from_ws_v1(frame)
+        header, parent = json.loads(parts[0]), json.loads(parts[1])
+    else:
+        message = json.loads(frame)
+        header, parent = message["header"], message["parent_header"]
+    return header["msg_type"], parent.get("msg_id", "")
+
+
+async def kernel_info_round_trip(
+    connection: WebSocketClientConnection, protocol: str | None, timeout: float
+) -> float:
+    """Send a kernel_info_request; return the seconds until its reply arrived."""
+    request = kernel_info_request()
+    start = time.monotonic()
+    if protocol == V1_SUBPROTOCOL:
+        await connection.write_message(v1_message(request), binary=True)
+    else:
+        await connection.write_message(json.dumps(request))
+    deadline = start + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        frame = await asyncio.wait_for(connection.read_message(), left)
+        assert frame is not None, f"socket closed ({connection.close_code})"
+        if reply_type(frame, protocol) == ("kernel_info_reply", request["header"]["msg_id"]):
+            return time.monotonic() - start
+    raise TimeoutError(f"no kernel_info_reply within {timeout} s")
+
+
+async def closed_code(connection: WebSocketClientConnection) -> int | None:
+    """Read until the server closes ``connection``; its close code."""
+    deadline = time.monotonic() + CLOSE_WITHIN_S
+    while (left := deadline - time.monotonic()) > 0:
+        if await asyncio.wait_for(connection.read_message(), left) is None:
+            return connection.close_code
+    raise TimeoutError(f"socket still open {CLOSE_WITHIN_S} s after a bad frame")
+
+
+async def visit_with_hostile_neighbours(server: Server, kernel_id: str) -> dict[str, object]:
+    good = await connect(server, kernel_id, V1_SUBPROTOCOL)
+    legacy = await connect(server, kernel_id, None)
+    try:
+        await kernel_info_round_trip(good, V1_SUBPROTOCOL, FIRST_REPLY_TIMEOUT_S)
+        await kernel_info_round_trip(legacy, None, FIRST_REPLY_TIMEOUT_S)
+        client_port = good.stream.socket.getsockname()[1]
+        nodelay = tcp_nodelay(server.process.pid, urlparse(server.base_url).port, client_port)
+        codes, replies = [], []
+        for protocol, frame in hostile_frames():
+            hostile = await connect(server, kernel_id, protocol)
+            await hostile.write_message(frame, binary=isinstance(frame, bytes))
+            codes.append(await closed_code(hostile))
+            replies.append(await kernel_info_round_trip(good, V1_SUBPROTOCOL, REPLY_WITHIN_S))
+        replies.append(await kernel_info_round_trip(legacy, None, REPLY_WITHIN_S))
+        return {"nodelay": nodelay, "codes": codes, "slowest_reply_s": max(replies)}
+    finally:
+        good.close()
+        legacy.close()
+
+
+def check_guard(server: Server, kernel_id: str) -> None:
+    log_start = server.log_path.stat().st_size
+    outcome = run_coroutine(visit_with_hostile_neighbours(server, kernel_id))
+    assert outcome["nodelay"] is True
+    assert outcome["codes"] == [CLOSE_CODE] * len(hostile_frames())
+    assert outcome["slowest_reply_s"] < REPLY_WITHIN_S
+    with server.log_path.open("rb") as log:
+        log.seek(log_start)
+        new_log = log.read().decode(errors="replace")
+    assert new_log.count(WARNED) == len(hostile_frames()), new_log
+    assert "Traceback" not in new_log, new_log
+
+
+@pytest.fixture(scope="module")
+def guarded_voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    option = f"--Voila.kernel_websocket_connection_class={GUARD}"
+    server = start_server("voila", tmp_path_factory.mktemp("guarded-voila"), [option])
+    yield server
+    server.stop()
+
+
+def voila_kernel(server: Server) -> str:
+    """Render a one-cell notebook (Voila starts its kernel); the kernel's id from the page."""
+    (server.root / "tiny.ipynb").write_text(json.dumps(TINY_NOTEBOOK))
+    with urllib.request.urlopen(server.url("voila/render/tiny.ipynb"), timeout=60) as response:
+        page = response.read().decode()
+    config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.DOTALL)
+    assert config, page[-2000:]
+    return json.loads(config.group(1))["kernelId"]
+
+
+def test_jupyterlab_extension_closes_only_the_socket_that_sent_a_bad_frame(lab_server: Server):
+    assert GUARD_LOG_LINE in lab_server.log_path.read_text(errors="replace")
+    kernel = api(lab_server, "POST", "api/kernels")
+    try:
+        check_guard(lab_server, kernel["id"])
+    finally:
+        api(lab_server, "DELETE", f"api/kernels/{kernel['id']}")
+
+
+def test_voila_as_a_server_extension_gets_the_guard_from_ours(lab_server: Server):
+    check_guard(lab_server, voila_kernel(lab_server))
+
+
+def test_standalone_voila_with_the_connection_class_closes_only_the_bad_socket(
+    guarded_voila: Server,
+):
+    check_guard(guarded_voila, voila_kernel(guarded_voila))
+
+
+CUSTOM_CONNECTION = '''
+from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+
+class CustomConnection(ZMQChannelsWebsocketConnection):
+    """A connection class of the user's own: the extension must leave it in place."""
+'''
+
+
+def test_a_server_with_its_own_connection_class_keeps_it_and_still_gets_nodelay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "custom_connection.py").write_text(CUSTOM_CONNECTION)
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path), prepend=os.pathsep)
+    option = "--ServerApp.kernel_websocket_connection_class=custom_connection.CustomConnection"
+    server = start_server("lab", tmp_path / "server", [option])
+    try:
+        log = server.log_path.read_text(errors="replace")
+        assert LOG_LINE in log and GUARD_LOG_LINE not in log
+        assert (
+            "frames NOT checked: the server uses its own connection class CustomConnection" in log
+        )
+        assert socket_options(server) == {"kernel": True, "events": False}
+    finally:
+        server.stop()
