@@ -338,12 +338,19 @@ class GridEvaluator:
         now = time.perf_counter()
         if not level.filled.all() and ev.last_frame is not None:
             since_ms = (now - ev.last_frame) * 1e3
-            elapsed_ms = (now - ev.started) * 1e3
-            left_ms = elapsed_ms * (ev.total_cells / ev.done_cells - 1)
+            left_ms = self._left_ms(ev, (now - ev.started) * 1e3)
             if since_ms < self.frame_interval_ms or left_ms < self.frame_interval_ms / 2:
                 return None  # too soon after the last frame, or the final one is near
         ev.last_frame = now
         return self._frame(ev, unit.level)
+
+    def _left_ms(self, ev: _Evaluation, elapsed_ms: float) -> float:
+        """The time the cells left will take, at the cost per cell of the recent tiles (the
+        mean so far misleads: a coarse level costs more per cell)."""
+        cost = self.kernel.cost_per_cell_ms
+        if cost is not None:
+            return (ev.total_cells - ev.done_cells) * cost
+        return elapsed_ms * (ev.total_cells / ev.done_cells - 1)
 
     def _frame(self, ev: _Evaluation, index: int) -> GridFrame:
         final_level = ev.levels[-1]
@@ -369,9 +376,7 @@ class GridEvaluator:
         values.setflags(write=False)
         elapsed = (time.perf_counter() - ev.started) * 1e3
         fraction = ev.done_cells / ev.total_cells
-        cost = self.kernel.cost_per_cell_ms  # per cell of the recent tiles: fairer than the mean
-        left = (ev.total_cells - ev.done_cells) * cost if cost else elapsed * (1 / fraction - 1)
-        expected = elapsed + left
+        expected = elapsed + self._left_ms(ev, elapsed)
         final = ev.next_unit is None
         if final:
             self._current = None
@@ -413,11 +418,10 @@ def _upsampled(values: np.ndarray, n: int) -> np.ndarray:
 def _paint(picture: np.ndarray, values: np.ndarray, rows: np.ndarray | None) -> None:
     """Upsample ``values`` (a coarser or equal grid) into ``picture`` by nearest cell;
     only the given rows of ``values`` (all when None)."""
-    n, m = picture.shape[0], values.shape[0]
-    source = (np.arange(n) * m) // n  # the coarse row each fine row falls in
-    columns = (np.arange(n) * m) // n
     if rows is None:
-        picture[:] = values[np.ix_(source, columns)]
+        picture[:] = _upsampled(values, picture.shape[0])
         return
+    n, m = picture.shape[0], values.shape[0]
+    source = (np.arange(n) * m) // n  # the coarse row (and column) each fine one falls in
     fine = np.flatnonzero(np.isin(source, rows))
-    picture[fine] = values[np.ix_(source[fine], columns)]
+    picture[fine] = values[np.ix_(source[fine], source)]

@@ -367,14 +367,10 @@ class GridKernel:
     def _compiled_near(self, tile: tuple[int, int], nx: int) -> tuple[int, int]:
         """``tile``, or a compiled tile of the same width with half or twice its rows."""
         rows, ny = tile
-        with self._lock:
-            compiled = {key[:2] for key in self._compiled if key[2] == self.dtype.str}
-        if tile in compiled or rows == nx:
+        if rows == nx or self.is_compiled(*tile):
             return tile
-        for near in (rows // 2, rows * 2):
-            if 1 <= near < nx and (near, ny) in compiled:
-                return near, ny
-        return tile
+        near = [r for r in (rows // 2, rows * 2) if 1 <= r < nx and self.is_compiled(r, ny)]
+        return (near[0], ny) if near else tile
 
     def run_tile(
         self, x: np.ndarray, y: np.ndarray, params: list[np.ndarray], tile: tuple[int, int]
