@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 import nbformat
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -57,7 +57,7 @@ from tests.e2e.notebook_ui import (  # noqa: E402
     open_notebook,
     wait_for_idle,
 )
-from tests.e2e.servers import start_server  # noqa: E402
+from tests.e2e.servers import Server, start_server  # noqa: E402
 from vmapwidget.integrations.server_extension import LOG_LINE as NODELAY_LOG_LINE  # noqa: E402
 
 APPROACHES = (
@@ -320,6 +320,23 @@ def notebook(approaches: list[str], sizes: list[int]) -> tuple[Path, list[tuple[
     return path, cases
 
 
+def open_settled(
+    playwright: Playwright, server: Server, path: Path, init_js: str
+) -> tuple[Browser, Page]:
+    """Chromium with ``init_js`` in every page, notebook ``path`` open in ``server``, its
+    first cell run, and JupyterLab given SETTLE_MS to finish its start-up work."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.add_init_script(init_js)
+    open_notebook(page, server, path)
+    page.evaluate(RUN_CELL_JS, 0)
+    wait_for_idle(page)
+    # JupyterLab keeps busy for a few seconds after it opens a notebook and starts a kernel;
+    # whichever case ran first used to pay for it.
+    page.wait_for_timeout(SETTLE_MS)
+    return browser, page
+
+
 def press_once(page: Page, index: int, kind: str, timeout_ms: float = 5_000) -> dict | None:
     """One key press; {key, drawn, painted} in wall-clock ms, or None if nothing was drawn."""
     page.evaluate(ARM_JS, {"index": index, "kind": kind, "burst": False, "quietMs": 0})
@@ -436,15 +453,7 @@ def main() -> None:
     started = time.time()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.add_init_script(INIT_JS)
-            open_notebook(page, server, path)
-            page.evaluate(RUN_CELL_JS, 0)
-            wait_for_idle(page)
-            # JupyterLab keeps busy for a few seconds after it opens a notebook and starts a
-            # kernel; whichever case ran first used to pay for it.
-            page.wait_for_timeout(SETTLE_MS)
+            browser, page = open_settled(playwright, server, path, INIT_JS)
             for index, (kind, n) in enumerate(cases, start=1):
                 page.evaluate(RUN_CELL_JS, index)
                 wait_for_idle(page)

@@ -49,17 +49,17 @@ from playwright.sync_api import Page, sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-from grid_latency import CLEAR_CELL_JS, RUN_CELL_JS
+from grid_latency import CLEAR_CELL_JS, RUN_CELL_JS, open_settled
+from heavy_functions import FRACTAL
 
-from tests.e2e.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.e2e.notebook_ui import PANEL_JS, execute_in_kernel, open_notebook, wait_for_idle
+from tests.e2e.notebook_ui import PANEL_JS, execute_in_kernel, wait_for_idle
 from tests.e2e.servers import start_server
 
 FRAME_MS = 1000 / 60
-SETTLE_MS = 5_000
 COLD_PRESSES = 5
 WARMUP_PRESSES = 10
 FRACTAL_SLIDER = '.vw-grid-explorer input[aria-label="iterations"]'
+WAVE_SLIDER = '.vw-grid-explorer input[aria-label="a"]'
 
 SETUP = """
 import json, time, statistics
@@ -71,17 +71,7 @@ from vmapwidget.kernels import GridKernel
 def wave(x, y, a):
     return jnp.sin(a * x) * y
 
-def escape_time(x, y, iterations):
-    c = jax.lax.complex(x, y)
-    def body(i, state):
-        z, inside, count = state
-        z = jnp.where(inside > 0, z * z + c, z)
-        inside = inside * (jnp.abs(z) <= 2.0)
-        return z, inside, count + inside
-    start = (jnp.zeros((), jnp.complex64), jnp.ones(()), jnp.zeros(()))
-    _, _, count = jax.lax.fori_loop(0, iterations.astype(jnp.int32), body, start)
-    return count
-
+%FRACTAL%
 FRAMES = {}  # frame id -> what Python sent with it
 ARRIVED = []  # wall-clock ms at which each request from the fractal's view reached Python
 
@@ -158,7 +148,7 @@ def kernel_alone(n, iterations=256, repeats=5):
         kernel.evaluate((-2.2, 0.8), (-1.5, 1.5), n, {"iterations": iterations})
         times.append((time.perf_counter() - start) * 1e3)
     return statistics.median(times)
-"""
+""".replace("%FRACTAL%", FRACTAL)
 
 CELLS = {
     "wave": "wave_w = make_wave(); wave_w",
@@ -400,9 +390,6 @@ def main() -> None:
     )
     parser.add_argument("--shapes", action="store_true", help="print the fractal's compiled shapes")
     parser.add_argument("--profile", action="store_true", help="print the fractal's timelines")
-    parser.add_argument(
-        "--frame-interval-ms", type=float, help="set the fractal evaluator's frame_interval_ms"
-    )
     args = parser.parse_args()
     if args.src is not None:
         src = args.src.resolve()
@@ -424,38 +411,20 @@ def main() -> None:
     started = time.time()
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.add_init_script(INIT_JS)
-            open_notebook(page, server, path)
-            page.evaluate(RUN_CELL_JS, 0)
-            wait_for_idle(page)
-            page.wait_for_timeout(SETTLE_MS)
+            browser, page = open_settled(playwright, server, path, INIT_JS)
             source = execute_in_kernel(page, "import vmapwidget; print(vmapwidget.__file__)")
             print(f"kernel's vmapwidget: {source.strip()}", flush=True)
 
-            run_cell(page, index["wave"], ".vw-ge-image[data-frame-id]")
-            rows["wave"] = cold_and_warm(
-                page,
-                index["wave"],
-                '.vw-grid-explorer input[aria-label="a"]',
-                args.wave_presses,
-                spacing,
-            )
-            print(f"wave 256²: {rows['wave']}", flush=True)
-            page.evaluate(CLEAR_CELL_JS, index["wave"])
-
-            run_cell(page, index["label"], ".widget-label")
-            rows["label"] = cold_and_warm(
-                page,
-                index["label"],
-                ".widget-slider .noUi-handle",
-                args.wave_presses,
-                spacing,
-                label=True,
-            )
-            print(f"label 256²: {rows['label']}", flush=True)
-            page.evaluate(CLEAR_CELL_JS, index["label"])
+            for name, ready, slider, label in (
+                ("wave", ".vw-ge-image[data-frame-id]", WAVE_SLIDER, False),
+                ("label", ".widget-label", ".widget-slider .noUi-handle", True),
+            ):
+                run_cell(page, index[name], ready)
+                rows[name] = cold_and_warm(
+                    page, index[name], slider, args.wave_presses, spacing, label=label
+                )
+                print(f"{name} 256²: {rows[name]}", flush=True)
+                page.evaluate(CLEAR_CELL_JS, index[name])
 
             run_cell(page, index["zoom"], ".vw-ge-image[data-frame-id]")
             plotbox = page.locator(".jp-Cell").nth(index["zoom"]).locator(".vw-ge-plotbox")
@@ -469,10 +438,6 @@ def main() -> None:
             n = args.fractal
             alone = [float(execute_in_kernel(page, f"print(kernel_alone({n}))"))]
             run_cell(page, index["fractal"], ".vw-ge-image[data-frame-id]")
-            if args.frame_interval_ms is not None:
-                execute_in_kernel(
-                    page, f"fractal_w._evaluator.frame_interval_ms = {args.frame_interval_ms}"
-                )
             focus_slider(page, index["fractal"], FRACTAL_SLIDER)
             key_presses(page, index["fractal"], 3, spacing, timeout_ms=30_000)
             execute_in_kernel(page, "FRAMES.clear()")
