@@ -5,11 +5,14 @@
 // request, ...}, at most one of each in flight (latest wins); Python answers each with
 // {type: "applied" | "rejected", for: "axes" | "formula", vid, request, ...}, and only the
 // view named by vid takes the answer (the same widget may be shown in several views).
-import { levelIndices, totalCalls } from "./lib/axis_animation.js";
-import { drawCall } from "./lib/axis_call.js";
+import { totalCalls } from "./lib/axis_animation.js";
+import { drawCall, drawCollectiveCall } from "./lib/axis_call.js";
 import { axisPlayer } from "./lib/axis_player.js";
 import { axisSelectors } from "./lib/axis_selectors.js";
 import { codeBlock } from "./lib/code_block.js";
+import { collectiveLabel, momentAt, momentText, totalSteps } from "./lib/collective_timeline.js";
+import { collectiveView } from "./lib/collective_view.js";
+import { errorText } from "./lib/diagram_layout.js";
 import { h } from "./lib/dom.js";
 import { formulaBox } from "./lib/formula_box.js";
 import { claimKeys } from "./lib/keyboard.js";
@@ -44,6 +47,7 @@ function render({ model, el, signal: host }) {
   const selectors = h("div", { className: "vw-selectors" });
   const inputsEl = h("div", { className: "vw-leaves vw-inputs" });
   const callEl = h("div", { className: "vw-call", "aria-live": "polite" });
+  const collectivesEl = h("div", { className: "vw-collectives" });
   const outputsEl = h("div", { className: "vw-leaves vw-outputs" });
   const errorEl = h("div", { className: "vw-error", role: "alert" });
   const unbatchedEl = h("div", { className: "vw-unbatched" });
@@ -54,6 +58,7 @@ function render({ model, el, signal: host }) {
       h("div", { className: "vw-heading", text: "inputs" }),
       inputsEl,
       callEl,
+      collectivesEl,
       h("div", { className: "vw-heading", text: "output" }),
       outputsEl,
       errorEl,
@@ -73,7 +78,12 @@ function render({ model, el, signal: host }) {
   /** @type {{ inputs: Map<string, LeafView>, outputs: Map<string, LeafView>, unbatched: Map<string, LeafView> }} */
   const views = { inputs: new Map(), outputs: new Map(), unbatched: new Map() };
   const diagram = () => model.get("diagram") ?? /** @type {Diagram} */ ({});
-  const player = axisPlayer({ status, paint, signal });
+  const sizes = () => (diagram().levels ?? []).map((l) => l.size);
+  const collectives = () => (diagram().error ? [] : (diagram().collectives ?? []));
+  const describe = (/** @type {number} */ step) =>
+    momentText(momentAt(step, sizes(), collectives()), totalCalls(sizes()), collectives());
+  const player = axisPlayer({ status, paint, signal, describe });
+  const collectiveEls = collectiveView(collectivesEl);
   const axisChoices = axisSelectors(selectors, {
     id: vid,
     choose: (choice) => {
@@ -95,13 +105,15 @@ function render({ model, el, signal: host }) {
   /** @param {import("./lib/axis_player.js").AnimationState} anim */
   function paint(anim) {
     const d = diagram();
-    const indices = levelIndices(
-      anim.step,
-      (d.levels ?? []).map((l) => l.size),
-    );
-    for (const group of Object.values(views)) for (const view of group.values()) view.paint(indices);
-    drawCall(callEl, d, indices);
+    const moment = momentAt(anim.step, sizes(), collectives());
+    const indices = moment.kind === "call" ? moment.indices : sizes().map(() => -1);
+    const writing = moment.kind === "call" && moment.part === moment.parts - 1;
+    for (const group of Object.values(views)) for (const view of group.values()) view.paint(indices, writing);
+    if (moment.kind === "call") drawCall(callEl, d, indices);
+    else drawCollectiveCall(callEl, collectiveLabel(moment.collective));
+    collectiveEls.show(moment);
     root.dataset.step = String(anim.step);
+    root.dataset.moment = moment.kind;
   }
 
   function redraw() {
@@ -112,16 +124,20 @@ function render({ model, el, signal: host }) {
     syncLeaves(outputsEl, views.outputs, d.outputs ?? [], "output", d.levels ?? []);
     outputsEl.hidden = Boolean(d.error);
     errorEl.hidden = !d.error;
-    errorEl.textContent = d.error ? `vmap fails with this choice: ${d.error}` : "";
+    errorEl.textContent = d.error ? errorText(d.error, d.error_side) : "";
     jaxBlock.pre.textContent = d.jax_code ?? "";
     loopBlock.pre.textContent =
       d.loop_code ??
       (d.error
         ? "# no loop: this choice of axes fails (see the error)"
-        : "# the loop is written out for array arguments and outputs only");
+        : collectives().length > 0
+          ? "# no loop written out for collectives in a nest of vmaps"
+          : "# the loop is written out for array arguments and outputs only");
     unbatched.drawVmapped(d);
+    collectiveEls.draw(d);
+    player.showComputing(collectives().length > 0);
     if (!axes.busy) status.textContent = "";
-    player.dispatch({ type: "total", total: totalCalls((d.levels ?? []).map((l) => l.size)) });
+    player.dispatch({ type: "total", total: totalSteps(sizes(), collectives()) });
   }
 
   /**

@@ -192,3 +192,52 @@ def test_ppermute_under_vmap_must_name_every_call():
     plan = describe_vmap(fun, X, axis_name="i")
     assert plan.error.startswith("The function uses ppermute over axis 'i' with 2 (source,")
     assert "all 3 calls" in plan.error and plan.loop_code is None
+
+
+def _nest(fun, args, in_axes, names):
+    """``jax.vmap(jax.vmap(fun, ...), ...)`` with each level's axis name, outermost first."""
+    for ia, name in reversed(list(zip(in_axes, names))):
+        fun = jax.vmap(fun, in_axes=ia, axis_name=name)
+    return fun(*args)
+
+
+@pytest.mark.parametrize(
+    ("collective", "reduced_over"),
+    [
+        (lambda x, y: x * y - lax.pmean(x * y, "rows"), [0]),
+        (lambda x, y: x * y / lax.psum(y, "cols"), [1]),
+        (lambda x, y: lax.pmax(x * y, "rows") + lax.psum(x, "cols"), [0, 1]),
+        (lambda x, y: lax.psum(x * y, ("rows", "cols")), [0]),
+    ],
+    ids=["outer", "inner", "both", "both-at-once"],
+)
+def test_nested_axis_names_agree_with_jax_and_name_their_level(collective, reduced_over):
+    from vmapwidget.diagram import describe, explore
+
+    args, in_axes, names = (
+        (jnp.arange(1.0, 4.0), jnp.arange(1.0, 5.0)),
+        [(0, None), (None, 0)],
+        (
+            "rows",
+            "cols",
+        ),
+    )
+    exp = explore(collective, args, in_axes, [0, 0], names=names)
+    assert exp.error is None, exp.error
+    _same(exp.result, _nest(collective, args, in_axes, names))
+    d = describe(exp)
+    assert [c["level"] for c in d["collectives"]] == reduced_over
+    assert d["axis_names"] == ["'rows'", "'cols'"]
+    assert "axis_name='rows'" in d["jax_code"] and "axis_name='cols'" in d["jax_code"]
+    assert d["loop_code"] is None
+
+
+def test_a_nest_using_an_unnamed_level_says_so_like_jax():
+    from vmapwidget.diagram import explore
+
+    fun = lambda x, y: lax.psum(x * y, "cols")  # noqa: E731
+    args, in_axes = (jnp.arange(3.0), jnp.arange(4.0)), [(0, None), (None, 0)]
+    with pytest.raises(NameError):
+        _nest(fun, args, in_axes, ("rows", None))
+    exp = explore(fun, args, in_axes, [0, 0], names=("rows", None))
+    assert exp.error is not None and "'cols'" in exp.error

@@ -162,12 +162,12 @@ def test_nested_loop_code_is_only_written_for_single_arrays(fun, args, in_axes):
 
 
 def test_a_hidden_output_rank_is_probed_once_for_all_levels(monkeypatch):
-    import vmapwidget.diagram as diagram
+    import vmapwidget.exploration as exploration
 
     exp = explore(add, (X13, Y31), [(0, 0), (0, 0)], [0, 0])
     assert exp.error_level == 0 and not exp.plans[0].outputs
     calls = []
-    monkeypatch.setattr(diagram, "explore", lambda *a: calls.append(a) or explore(*a))
+    monkeypatch.setattr(exploration, "explore", lambda *a: calls.append(a) or explore(*a))
     d = describe(exp)
     assert [s["known"] for s in d["selectors"] if s["kind"] == "out_axes"] == [False, False]
     describe(exp)

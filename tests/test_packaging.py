@@ -87,3 +87,16 @@ def test_server_extension_and_package_import_without_jax():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_wheel_declares_the_dashboard_launcher_and_the_voila_extra(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        entry_points = archive.read(next(n for n in names if n.endswith("entry_points.txt")))
+        metadata = archive.read(next(n for n in names if n.endswith("/METADATA"))).decode()
+    assert "vmapwidget-dashboard = vmapwidget.integrations.dashboard:main" in entry_points.decode()
+    assert "Provides-Extra: voila" in metadata
+    assert any(
+        line.startswith("Requires-Dist: voila") and "extra == 'voila'" in line.replace('"', "'")
+        for line in metadata.splitlines()
+    ), metadata

@@ -40,3 +40,19 @@ export function drawCall(el, d, indices) {
   });
   el.append(line, pattern);
 }
+
+/**
+ * The line shown while a collective runs: every call at once, nothing read or written.
+ *
+ * @param {HTMLElement} el
+ * @param {string} label  e.g. "psum over 'i'"
+ */
+export function drawCollectiveCall(el, label) {
+  el.replaceChildren(
+    h("div", { className: "vw-call-line" }, [
+      h("span", { className: "vw-call-index", text: "all calls at once:" }),
+      h("code", { className: "vw-call-code", text: label }),
+    ]),
+    h("div", { className: "vw-call-pattern", text: "no call can go on until every call has reached it" }),
+  );
+}

@@ -10,6 +10,7 @@ import { later } from "./lifetime.js";
 
 const LEGEND = [
   ["active", "read by this call"],
+  ["computing", "computing, not written yet"],
   ["current", "written by this call"],
   ["done", "written by earlier calls"],
   ["pending", "not computed yet"],
@@ -17,9 +18,14 @@ const LEGEND = [
 ];
 
 /**
- * @param {{ status: HTMLElement, paint: (state: AnimationState) => void, signal: AbortSignal }} options
+ * `describe(step)` names what a step shows (default: "call k of n").
+ *
+ * @param {{
+ *   status: HTMLElement, paint: (state: AnimationState) => void, signal: AbortSignal,
+ *   describe?: (step: number, total: number) => string,
+ * }} options
  */
-export function axisPlayer({ status, paint, signal }) {
+export function axisPlayer({ status, paint, signal, describe = (step, total) => `call ${step + 1} of ${total}` }) {
   const el = h("div", { className: "vw-player" });
   let state = initialState(0);
   let stopTimer = () => {};
@@ -62,9 +68,13 @@ export function axisPlayer({ status, paint, signal }) {
     LEGEND.map(([cellState, text]) => {
       const swatch = h("span", { className: "vw-cell vw-swatch" });
       swatch.dataset.state = cellState;
-      return h("span", { className: "vw-legend-item" }, [swatch, text]);
+      const item = h("span", { className: "vw-legend-item" }, [swatch, text]);
+      item.dataset.state = cellState;
+      return item;
     }),
   );
+  const computing = /** @type {HTMLElement} */ (legend.querySelector('[data-state="computing"]'));
+  computing.hidden = true;
 
   function show() {
     const ready = state.total > 0;
@@ -75,13 +85,17 @@ export function axisPlayer({ status, paint, signal }) {
     playButton.title = state.playing ? "pause" : "play";
     playButton.setAttribute("aria-label", playButton.title);
     playButton.setAttribute("aria-pressed", String(state.playing));
-    stepText.textContent = ready ? `call ${state.step + 1} of ${state.total}` : "no calls: vmap fails";
+    stepText.textContent = ready ? describe(state.step, state.total) : "no calls: vmap fails";
   }
 
   return {
     el,
     legend,
     dispatch,
+    /** @param {boolean} on  whether the legend lists "computing" (functions with collectives) */
+    showComputing(on) {
+      computing.hidden = !on;
+    },
     get state() {
       return state;
     },

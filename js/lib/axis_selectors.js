@@ -1,6 +1,8 @@
 // AxisExplorer's selectors: one row per vmap level, one radio group per editable in_axes
 // entry and out_axes (a read-only text for pytree specs). Groups are rebuilt only when their
-// options change, so focus and keyboard navigation survive redraws.
+// options change, so focus and keyboard navigation survive redraws. vmap's axis_name and
+// axis_size, when given, follow as read-only text (marked when an error blames them).
+import { vmapOptions } from "./diagram_layout.js";
 import { h, syncChildren } from "./dom.js";
 import { radioKeys } from "./keyboard.js";
 
@@ -126,6 +128,13 @@ export function axisSelectors(container, { id, choose, signal }) {
         view.el.classList.toggle("vw-fault", isAtFault(d, sel));
         for (const { radio, value } of view.radios) radio.checked = value === sel.value;
         wanted.push(view.el);
+      }
+      for (const option of vmapOptions(d, level)) {
+        const el = h("code", { className: "vw-sel-readonly vw-vmap-option", text: option.text });
+        el.dataset.kind = option.kind;
+        el.title = "given from Python: shown read-only";
+        el.classList.toggle("vw-fault", d.error_side === option.kind && (d.error_level ?? 0) === level);
+        wanted.push(el);
       }
       syncChildren(row.el, wanted);
     });

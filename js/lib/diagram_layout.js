@@ -174,16 +174,18 @@ export function levelOfAxis(axes, axis) {
 }
 
 /**
- * "batch · axis 1 · size 3" for a batch axis ("batch i · …" in a nest), else "axis 0 · size 1".
+ * "batch · axis 1 · size 3" for a batch axis ("batch i · …" in a nest), else "axis 0 · size 1";
+ * "axis 0 (keyword)" for a leaf of a keyword argument.
  *
  * @param {number[]} shape
  * @param {Axes | undefined} axes
  * @param {number} axis
  * @param {Level[]} levels
+ * @param {boolean} [keyword]
  */
-export function axisCaption(shape, axes, axis, levels) {
+export function axisCaption(shape, axes, axis, levels, keyword = false) {
   const level = levelOfAxis(axes, axis);
-  const base = `axis ${axis} · size ${shape[axis]}`;
+  const base = `axis ${axis}${keyword && level >= 0 ? " (keyword)" : ""} · size ${shape[axis]}`;
   if (level < 0) return base;
   return levels.length > 1 ? `batch ${levels[level].index} · ${base}` : `batch · ${base}`;
 }
@@ -198,6 +200,38 @@ export function axisCaption(shape, axes, axis, levels) {
 export function wholeBadge(role, axes, levels) {
   if (levels.length === 0 || (axes ?? []).some((a) => a !== null)) return null;
   return role === "input" ? "passed whole to every call" : "same for every call (out_axes None)";
+}
+
+/**
+ * The error line: what failed, headed by the side at fault (a selector's choice, vmap's
+ * axis_size or axis_name, or the function).
+ *
+ * @param {string} error
+ * @param {string | null} side
+ */
+export function errorText(error, side) {
+  if (side === "in_axes" || side === "out_axes") return `vmap fails with this choice: ${error}`;
+  if (side === "axis_size" || side === "axis_name") return `vmap fails: its ${side} does not fit. ${error}`;
+  return `vmap fails: ${error}`;
+}
+
+/**
+ * The read-only options of vmap level `level`: "axis_name='i'" and "axis_size=4" (outermost
+ * level) where given, each with the side of an error that blames it.
+ *
+ * @param {{ axis_names?: (string | null)[], axis_size?: number | null }} d
+ * @param {number} level
+ * @returns {{ kind: "axis_name" | "axis_size", text: string }[]}
+ */
+export function vmapOptions(d, level) {
+  /** @type {{ kind: "axis_name" | "axis_size", text: string }[]} */
+  const out = [];
+  const name = d.axis_names?.[level];
+  if (name !== null && name !== undefined) out.push({ kind: "axis_name", text: `axis_name=${name}` });
+  if (level === 0 && d.axis_size !== null && d.axis_size !== undefined) {
+    out.push({ kind: "axis_size", text: `axis_size=${d.axis_size}` });
+  }
+  return out;
 }
 
 /**

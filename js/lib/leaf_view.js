@@ -58,7 +58,7 @@ export class LeafView {
     this.badge = h("span", { className: "vw-badge" });
     this.faultMark = h("span", { className: "vw-fault-mark", text: "at fault" });
     const caption = h("figcaption", { className: "vw-leaf-caption" }, [
-      h("code", { className: "vw-leaf-path", text: leaf.path }),
+      h("code", { className: "vw-leaf-path", text: leaf.keyword ? `${leaf.path}=` : leaf.path }),
       h("span", { className: "vw-leaf-shape", text: `shape ${formatShape(leaf.shape)}` }),
       h("span", { className: "vw-leaf-dtype", text: leaf.dtype }),
       this.badge,
@@ -151,7 +151,7 @@ export class LeafView {
      * @param {number | null} axis
      */
     const setCaption = (el, axis) => {
-      el.textContent = axis === null ? "" : axisCaption(shape, axes, axis, levels);
+      el.textContent = axis === null ? "" : axisCaption(shape, axes, axis, levels, leaf.keyword);
       setLevelClass(el, axis === null ? -1 : levelOfAxis(axes, axis));
     };
     setCaption(this.colCaption, colAxis);
@@ -176,7 +176,7 @@ export class LeafView {
       cap.title = batchAxes.map((a) => axisCaption(shape, axes, a, levels)).join("; ");
       el.classList.toggle("vw-band", batchAxes.length > 0);
     }
-    const badge = wholeBadge(this.role, axes, levels);
+    const badge = leaf.keyword ? "keyword argument" : wholeBadge(this.role, axes, levels);
     this.badge.textContent = badge ?? "";
     this.badge.hidden = badge === null;
     this.faultMark.hidden = !leaf.fault;
@@ -188,17 +188,21 @@ export class LeafView {
   }
 
   /**
-   * Colour the cells the call at `indices` reads (inputs) or writes (outputs).
+   * Colour the cells the call at `indices` reads (inputs) or writes (outputs); before its last
+   * collective a call writes nothing yet (`writing` false: its cells are "computing").
+   * Index -1 at every level: no call (a collective is running).
    *
    * @param {number[]} indices
+   * @param {boolean} [writing]
    */
-  paint(indices) {
+  paint(indices, writing = true) {
     const axes = this.leaf.axes ?? [];
     const animated = this.levels.length > 0 && this.role !== "plain";
     for (const { el, cell } of this.cellEls) {
       let state = "plain";
       if (animated) {
         state = this.role === "input" ? inputCellState(cell, axes, indices) : outputCellState(cell, axes, indices);
+        if (this.role === "output" && !writing) state = state === "current" ? "computing" : "pending";
       }
       el.dataset.state = state;
     }

@@ -7,7 +7,7 @@
  *
  * @typedef {{
  *   path: string, shape: number[], dtype: string, values: string[] | null,
- *   axes: (number | null)[], arg?: number, fault?: boolean,
+ *   axes: (number | null)[], arg?: number, fault?: boolean, keyword?: boolean,
  * }} Leaf  one array of the diagram; `axes[level]` is the axis that level's batch index walks
  *
  * @typedef {{ index: string, size: number }} Level  one vmap level (outermost first)
@@ -24,7 +24,13 @@
  *   call: Segment[] | null, writes: Segment[], error: string | null,
  *   error_side: string | null, error_level: number | null, error_args: number[],
  *   jax_code: string, loop_code: string | null, selectors: Selector[],
+ *   collectives?: Collective[], axis_names?: (string | null)[], axis_size?: number | null,
  * }} Diagram
+ *
+ * @typedef {{
+ *   level: number, name: string, axis_names: unknown[], out_shapes: number[][],
+ *   params: Record<string, string>, step: number,
+ * }} Collective  a collective the function uses, over the axis name of vmap level `level`
  *
  * @typedef {{ call: string, error?: string, outputs: Leaf[] }} Unbatched
  *

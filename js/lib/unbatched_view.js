@@ -34,7 +34,7 @@ export function unbatchedView(el, views) {
     const shapes = (d.outputs ?? []).map((o) => `${o.path} ${formatShape(o.shape)}`).join(", ");
     withBody.replaceChildren(
       d.error
-        ? h("div", { className: "vw-error vw-error-inline", text: "fails with this choice of axes (see above)" })
+        ? h("div", { className: "vw-error vw-error-inline", text: "vmap fails (see the error above)" })
         : h("code", { text: `${shapes}: see the output above` }),
     );
   }

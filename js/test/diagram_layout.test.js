@@ -159,3 +159,21 @@ test("cellValue reads new values for the same layout (a formula edit keeps the s
   const binned = layoutLeaf({ shape: [100] }, 8);
   assert.equal(cellValue({ shape: [100], values: null }, binned.cells[0].ranges), null);
 });
+
+test("keyword leaves say so on their batch axis", async () => {
+  assert.equal(axisCaption([3], [0], 0, [{ index: "b", size: 3 }], true), "batch · axis 0 (keyword) · size 3");
+  assert.equal(axisCaption([3, 2], [0], 1, [{ index: "b", size: 3 }], true), "axis 1 · size 2");
+});
+
+test("errors are headed by the side at fault; axis_name and axis_size are shown where given", async () => {
+  const { errorText, vmapOptions } = await import("../lib/diagram_layout.js");
+  assert.equal(errorText("bad", "in_axes"), "vmap fails with this choice: bad");
+  assert.equal(errorText("bad", "axis_size"), "vmap fails: its axis_size does not fit. bad");
+  assert.equal(errorText("bad", "function"), "vmap fails: bad");
+  assert.deepEqual(vmapOptions({ axis_names: ["'i'"], axis_size: 4 }, 0), [
+    { kind: "axis_name", text: "axis_name='i'" },
+    { kind: "axis_size", text: "axis_size=4" },
+  ]);
+  assert.deepEqual(vmapOptions({ axis_names: ["'i'", null], axis_size: null }, 1), []);
+  assert.deepEqual(vmapOptions({}, 0), []);
+});

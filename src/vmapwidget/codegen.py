@@ -129,14 +129,24 @@ def vmap_call_code(
 
 
 def nested_vmap_call_code(
-    fun: Callable[..., Any], names: Sequence[str], in_axes: Sequence[Any], out_axes: Sequence[Any]
+    fun: Callable[..., Any],
+    names: Sequence[str],
+    in_axes: Sequence[Any],
+    out_axes: Sequence[Any],
+    axis_names: Sequence[Any] = (),
 ) -> str:
     """``jax.vmap(jax.vmap(f, ...), ...)(x, y)``: a nest of vmaps, levels outermost first.
+
+    ``axis_names`` (one per level, or none) are written as each level's ``axis_name``.
 
     >>> nested_vmap_call_code(max, ["x", "y"], [(0, None), (None, 0)], [0, 0])
     'jax.vmap(jax.vmap(max, in_axes=(None, 0), out_axes=0), in_axes=(0, None), out_axes=0)(x, y)'
     """
     levels = [(spec_text(ia), spec_text(oa)) for ia, oa in zip(in_axes, out_axes, strict=True)]
+    named = [f", axis_name={n!r}" if n is not None else "" for n in axis_names] or [""] * len(
+        levels
+    )
+    levels = [(ia, oa + extra) for (ia, oa), extra in zip(levels, named, strict=True)]
     return _call(function_name(fun), levels, names)
 
 

@@ -21,14 +21,11 @@ leaf, the axis that index walks along, in the coordinates of the whole array.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import jax
 import numpy as np
 
-from vmapwidget.axis_model import describe_vmap
 from vmapwidget.codegen import (
     function_name,
     index_names,
@@ -37,6 +34,7 @@ from vmapwidget.codegen import (
     nested_vmap_call_code,
     spec_text,
 )
+from vmapwidget.exploration import Exploration, explore
 from vmapwidget.plan import VmapPlan
 from vmapwidget.spec_checks import leaf_count, parameter_names
 
@@ -53,175 +51,6 @@ MAX_VALUE_CELLS = 64
 """Arrays with at most this many cells are sent with their values; larger ones by shape only."""
 
 _MARK = "\x00"
-
-
-@dataclass(frozen=True)
-class Exploration:
-    """A nest of ``vmap`` levels applied to ``fun(*args)``, planned and (if valid) run.
-
-    ``plans`` holds one :class:`VmapPlan` per level that could be planned, outermost first.
-    When something is wrong, ``error`` explains it, ``error_level`` says which level's
-    ``in_axes``/``out_axes`` (``error_side``) is at fault and ``error_args`` which arguments.
-    ``kwargs`` (the call's keyword arguments) and ``options`` (``axis_size``, ``axis_name``,
-    ``spmd_axis_name``) belong to a single vmap (a nest takes neither).
-    """
-
-    fun: Callable[..., Any]
-    args: tuple[Any, ...]
-    in_axes: tuple[Any, ...]
-    out_axes: tuple[Any, ...]
-    plans: tuple[VmapPlan, ...]
-    error: str | None
-    error_side: str | None
-    error_level: int | None
-    error_args: tuple[int, ...]
-    result: Any
-    kwargs: dict[str, Any] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def depth(self) -> int:
-        return len(self.in_axes)
-
-    @cached_property
-    def out_axis_options(self) -> tuple[list[int | None] | None, ...]:
-        """Per level, the choices for its ``out_axes``: None and every axis of the output.
-
-        ``[]`` for a level whose ``out_axes`` is a pytree (shown, not chosen); ``None`` where
-        a failure hides the output's rank even with ``out_axes`` 0 at every level.
-        """
-        probe: Exploration | None = None
-        options: list[list[int | None] | None] = []
-        for level, spec in enumerate(self.out_axes):
-            if not (spec is None or type(spec) is int):
-                options.append([])
-                continue
-            plans = self.plans
-            if level >= len(plans) or not plans[level].outputs:
-                if probe is None:
-                    probe = explore(
-                        self.fun,
-                        self.args,
-                        self.in_axes,
-                        [0] * self.depth,
-                        self.kwargs,
-                        **self.options,
-                    )
-                plans = probe.plans
-            if level >= len(plans) or not plans[level].outputs:
-                options.append(None)
-                continue
-            rank = min(len(leaf.example_shape) + 1 for leaf in plans[level].outputs)
-            options.append([None, *range(rank), *range(-rank, 0)])
-        return tuple(options)
-
-
-def _vmapped(
-    fun: Callable[..., Any],
-    in_axes: Sequence[Any],
-    out_axes: Sequence[Any],
-    options: dict[str, Any] | None = None,
-) -> Callable[..., Any]:
-    """``vmap(vmap(fun, in_axes[-1], out_axes[-1]), ...)``: levels outermost first.
-
-    ``options`` (axis_size, axis_name, spmd_axis_name) go to the outermost level.
-    """
-    levels = list(zip(in_axes, out_axes, strict=True))
-    for k, (ia, oa) in reversed(list(enumerate(levels))):
-        fun = jax.vmap(fun, in_axes=ia, out_axes=oa, **((options or {}) if k == 0 else {}))
-    return fun
-
-
-def _first_example(args: tuple[Any, ...], plan: VmapPlan) -> tuple[Any, ...] | None:
-    """The arguments one call of ``plan`` receives (batch index 0); ``None`` if unknown."""
-    flat: list[Any] = []
-    out: list[Any] = []
-    start = 0
-    leaves = list(plan.inputs)
-    if sum(leaf_count(a) for a in args) != len(leaves):
-        return None
-    for arg in args:
-        for value in jax.tree.leaves(arg):
-            leaf = leaves[len(flat)]
-            if leaf.axis is not None:
-                if leaf.shape[leaf.axis] == 0:
-                    return None
-                value = value[(slice(None),) * leaf.axis + (0,)]
-            flat.append(value)
-    for arg in args:
-        treedef, count = jax.tree.structure(arg), leaf_count(arg)
-        out.append(jax.tree.unflatten(treedef, flat[start : start + count]))
-        start += count
-    return tuple(out)
-
-
-def explore(
-    fun: Callable[..., Any],
-    args: Sequence[Any],
-    in_axes: Sequence[Any],
-    out_axes: Sequence[Any],
-    kwargs: dict[str, Any] | None = None,
-    **options: Any,
-) -> Exploration:
-    """Plan every level of ``vmap`` (outermost first) and run the nest when it is valid.
-
-    An error of a level's function that is really an inner level's bad spec is reported at
-    the inner level, so the selector at fault is the one marked. ``kwargs`` are the call's
-    keyword arguments and ``options`` vmap's ``axis_size``, ``axis_name`` and
-    ``spmd_axis_name``, for a single level only (see :func:`vmapwidget.describe_vmap`).
-    """
-    args, in_axes, out_axes = tuple(args), tuple(in_axes), tuple(out_axes)
-    kwargs = dict(kwargs or {})
-    if (kwargs or any(v is not None for v in options.values())) and len(in_axes) != 1:
-        raise TypeError("keyword arguments and vmap options are for a single vmap, not a nest")
-    plans: list[VmapPlan] = []
-    level_args = args
-    error: tuple[str, str | None, int, tuple[int, ...]] | None = None
-    for level in range(len(in_axes)):
-        inner = _vmapped(fun, in_axes[level + 1 :], out_axes[level + 1 :])
-        plan = describe_vmap(
-            inner,
-            *level_args,
-            in_axes=in_axes[level],
-            out_axes=out_axes[level],
-            **options,
-            **kwargs,
-        )
-        plans.append(plan)
-        if plan.error is not None:
-            error = (plan.error, plan.error_side, level, plan.error_args)
-            if plan.error_side != "function":
-                break
-        example = _first_example(level_args, plan)
-        if example is None:
-            break
-        level_args = example
-    result = None
-    if error is None:
-        try:
-            result = _vmapped(fun, in_axes, out_axes, options)(*args, **kwargs)
-        except Exception as exc:
-            error = (f"{type(exc).__name__}: {exc}", "function", 0, ())
-    if error is not None:
-        message, side, level, at_fault = error
-        plans_t = tuple(plans)
-        return Exploration(
-            fun,
-            args,
-            in_axes,
-            out_axes,
-            plans_t,
-            message,
-            side,
-            level,
-            at_fault,
-            None,
-            kwargs,
-            options,
-        )
-    return Exploration(
-        fun, args, in_axes, out_axes, tuple(plans), None, None, None, (), result, kwargs, options
-    )
 
 
 def _format_value(value: Any) -> str:
@@ -391,6 +220,19 @@ def _selectors(exp: Exploration, fallback: Sequence[list[int | None]]) -> list[d
     return selectors
 
 
+def _collectives(exp: Exploration) -> list[dict[str, Any]]:
+    """The innermost plan's collectives (in program order), each at the level it reduces over."""
+    if not exp.plans or len(exp.plans) < exp.depth:
+        return []
+    names = exp.names or (exp.options.get("axis_name"),)
+    uses = zip(exp.plans[-1].to_json()["collectives"], exp.plans[-1].collectives, strict=True)
+    return [
+        {"level": min(k for k, n in enumerate(names) if n in c.axis_names), **use}
+        for use, c in uses
+        if any(n in c.axis_names for n in names)
+    ]
+
+
 def _leaf(path: str, value: Any, axes: list[int | None], **extra: Any) -> dict[str, Any]:
     shape, dtype, values = _cells(value)
     return {"path": path, "shape": shape, "dtype": dtype, "values": values, "axes": axes, **extra}
@@ -411,10 +253,13 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
     the frontend writes the current index of that level in place of the latter. Input
     leaves of keyword arguments say ``"keyword": True`` (always mapped along axis 0);
     ``collectives`` lists, per level (``"level"``), the collectives the function uses over
-    that level's axis name, as :meth:`vmapwidget.VmapPlan.to_json` describes them.
+    that level's axis name, as :meth:`vmapwidget.VmapPlan.to_json` describes them;
+    ``axis_names`` holds each level's ``axis_name`` as text (``"'i'"``, or ``None``) and
+    ``axis_size`` vmap's ``axis_size`` (``None`` unless given).
     """
     leaf_axes = _input_axes(exp)
     names = parameter_names(exp.fun, len(exp.args))
+    axis_names = exp.names or (exp.options.get("axis_name"),) * exp.depth
     inputs = []
     position = 0
     for index, (arg, name) in enumerate(zip(exp.args, names, strict=True)):
@@ -449,7 +294,7 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
     loop = None
     if ok and exp.depth == 1:
         loop = exp.plans[0].loop_code
-    elif ok:
+    elif ok and not any(p.collectives for p in exp.plans):
         loop = nested_loop_code(exp.plans, names, exp.in_axes, leaf_axes)
     return {
         "depth": exp.depth,
@@ -466,13 +311,11 @@ def describe(exp: Exploration, out_options: Sequence[list[int | None]] = ()) -> 
             exp.plans[0].jax_code
             if (exp.kwargs or any(v is not None for v in exp.options.values()))
             and exp.plans[0].jax_code
-            else nested_vmap_call_code(exp.fun, names, exp.in_axes, exp.out_axes)
+            else nested_vmap_call_code(exp.fun, names, exp.in_axes, exp.out_axes, exp.names)
         ),
-        "collectives": [
-            {"level": level, **use}
-            for level, plan in enumerate(exp.plans)
-            for use in plan.to_json()["collectives"]
-        ],
+        "axis_names": [None if n is None else repr(n) for n in axis_names],
+        "axis_size": exp.options.get("axis_size"),
+        "collectives": _collectives(exp),
         "loop_code": loop,
         "selectors": _selectors(exp, out_options),
         "max_value_cells": MAX_VALUE_CELLS,

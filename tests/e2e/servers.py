@@ -34,7 +34,9 @@ STARTUP_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 10.0
 START_ATTEMPTS = 3
 
-KINDS = ("lab", "notebook", "voila")
+KINDS = ("lab", "notebook", "voila", "dashboard")
+DASHBOARD_NOTEBOOK = "dashboard.ipynb"
+"""What a ``dashboard`` server (the ``vmapwidget-dashboard`` launcher) serves, from its root."""
 
 # User settings that keep JupyterLab/Notebook quiet: no news prompt, no update check.
 QUIET_SETTINGS = {
@@ -67,6 +69,8 @@ class Server:
 
     def notebook_url(self, name: str) -> str:
         """URL that opens notebook ``name`` (relative to the root) in this server's UI."""
+        if self.kind == "dashboard":
+            return self.url("")
         prefix = {"lab": "lab/tree", "notebook": "notebooks", "voila": "voila/render"}[self.kind]
         # ``reset``: JupyterLab would otherwise restore (and start kernels for) the tabs
         # that earlier tests left in the shared workspace.
@@ -94,7 +98,7 @@ class Server:
 
     def shutdown_kernels(self) -> None:
         """Shut down every session and kernel (between tests; not for Voila)."""
-        if self.kind == "voila":
+        if self.kind in ("voila", "dashboard"):
             return
         for session in self.api("GET", "sessions"):
             self.api("DELETE", f"sessions/{session['id']}")
@@ -149,6 +153,9 @@ def server_command(
 ) -> list[str]:
     """The command line that starts a ``kind`` server; ``extra_args`` go at its end."""
     common = [f"--port={port}", "--no-browser"]
+    if kind == "dashboard":
+        launcher = str(Path(SERVER_PYTHON).parent / "vmapwidget-dashboard")
+        return [launcher, DASHBOARD_NOTEBOOK, *common, f"--token={token}", *extra_args]
     if kind == "voila":
         return [
             SERVER_PYTHON,
@@ -188,7 +195,7 @@ def server_command(
 
 def readiness_path(kind: str) -> str:
     """A URL path that answers 200 once the server is ready."""
-    return "voila/tree" if kind == "voila" else "api/status"
+    return {"voila": "voila/tree", "dashboard": "voila/static/voila.js"}.get(kind, "api/status")
 
 
 def start_server(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Server:

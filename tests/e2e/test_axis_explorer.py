@@ -1,5 +1,6 @@
 """AxisExplorer in real JupyterLab and Notebook 7: selectors re-run vmap and redraw, errors show in
-place, the keyboard works, Python-side changes redraw, and the animation advances."""
+place, the keyboard works, Python-side changes redraw, the animation advances, and the
+collectives drawn are the ones the plan names, at the level they reduce over."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .notebook_ui import (
     ARTIFACTS,
     assert_no_widget_errors,
     execute_in_kernel,
+    kernel_json,
     run_source,
 )
 from .servers import Server
@@ -220,4 +222,136 @@ def test_two_views_of_one_explorer_keep_their_replies_apart(
     expect(first.locator(".vw-formula-error")).to_contain_text("invalid syntax at column 4")
     expect(second.locator(".vw-formula-error")).to_be_empty()
     assert execute_in_kernel(page, "print(w.formula)").strip() == "x - y"
+    assert_no_widget_errors(page)
+
+
+COLLECTIVES_SOURCE = """\
+import jax
+import jax.numpy as jnp
+from IPython.display import display
+from vmapwidget import AxisExplorer
+
+x = jnp.arange(8.0).reshape(4, 2)
+centred = AxisExplorer(lambda x: x - jax.lax.pmean(x, "i"), x, axis_name="i")
+gathered = AxisExplorer(lambda v: jax.lax.all_gather(v, "i"), jnp.arange(3.0), axis_name="i")
+nest = AxisExplorer.nested(
+    lambda a, b: a * b - jax.lax.pmean(a * b, "j") + jax.lax.psum(a, "i"),
+    jnp.arange(3.0), jnp.arange(4.0), axis_names=("i", "j"))
+sized = AxisExplorer(lambda a: a * 2, jnp.ones(3), axis_size=4)
+keyed = AxisExplorer(lambda a, b: a * b, jnp.ones(3), b=jnp.arange(3.0))
+explorers = {"centred": centred, "gathered": gathered, "nest": nest}
+for w in (centred, gathered, nest, sized, keyed):
+    display(w)"""
+# What the plan of every explorer says: (name, axis names, level) of each collective.
+PLANNED = (
+    "{k: [(c['name'], c['axis_names'], c['level']) for c in w.diagram['collectives']]"
+    " for k, w in explorers.items()}"
+)
+
+
+def drawn_collectives(root: Locator) -> list[list[object]]:
+    chips = root.locator(".vw-collective-chip")
+    return chips.evaluate_all(
+        "(cs) => cs.map((c) => [c.dataset.collective, c.textContent, Number(c.dataset.level)])"
+    )
+
+
+def step_to_collective(root: Locator, name: str) -> Locator:
+    """Press "next call" until the step shows collective ``name`` running; its picture."""
+    figure = root.locator(".vw-collective")
+    for _ in range(40):
+        if root.get_attribute("data-moment") == "collective" and (
+            figure.get_attribute("data-collective") == name
+        ):
+            break
+        root.get_by_role("button", name="next call").click()
+    expect(figure).to_have_class(re.compile(r"\bvw-collective-now\b"))
+    expect(figure).to_have_attribute("data-collective", name)
+    return figure
+
+
+def test_collectives_drawn_are_the_plans(page: Page, lab_server: Server, tmp_path: Path) -> None:
+    run_source(page, lab_server, tmp_path / "axis_collectives.ipynb", COLLECTIVES_SOURCE)
+    views = page.locator(".vw-axis-explorer")
+    expect(views).to_have_count(5)
+    centred, gathered, nest, sized, keyed = (views.nth(i) for i in range(5))
+    planned = kernel_json(page, PLANNED)
+    assert isinstance(planned, dict)
+    for key, root in (("centred", centred), ("gathered", gathered), ("nest", nest)):
+        label = " · ".join(["{} over '{}'", "{} vmap, index {}"][: 1 + (key == "nest")])
+        expected = [
+            [name, label.format(name, names[0], ["outer", "inner"][level], "ij"[level]), level]
+            if key == "nest"
+            else [name, label.format(name, names[0]), level]
+            for name, names, level in planned[key]
+        ]
+        assert drawn_collectives(root) == expected, key
+    assert planned["nest"] == [["psum", ["j"], 1], ["psum", ["i"], 0]]
+
+    # psum (pmean is psum, then a division): after the 4 calls reach it, all flow in and out.
+    expect(centred.locator(".vw-step")).to_have_text("call 1 of 4 · until psum over 'i'")
+    expect(centred.locator(".vw-sel-readonly[data-kind='axis_name']")).to_have_text("axis_name='i'")
+    figure = step_to_collective(centred, "psum")
+    expect(centred.locator(".vw-step")).to_have_text("psum over 'i' · all calls at once")
+    expect(figure.locator(".vw-node")).to_have_text("psum over 'i'")
+    expect(figure.locator(".vw-source")).to_have_count(4)
+    expect(figure.locator(".vw-flow-out")).to_have_count(4)
+    page.wait_for_timeout(1300)  # the arrows fade in
+    save(centred, "axis-explorer-psum")
+    out = centred.locator('.vw-outputs .vw-leaf[data-path="out"] .vw-cell')
+    expect(out.first).to_have_attribute("data-state", "pending")
+    centred.get_by_role("button", name="next call").click()
+    expect(centred.locator(".vw-step")).to_have_text("call 1 of 4 · after psum over 'i'")
+    expect(out.first).to_have_attribute("data-state", "current")
+
+    figure = step_to_collective(gathered, "all_gather")
+    expect(figure.locator(".vw-node")).to_have_text("all_gather over 'i'")
+    expect(figure.locator(".vw-target")).to_have_text(["b = 0all 3", "b = 1all 3", "b = 2all 3"])
+    expect(figure.locator(".vw-collective-caption")).to_contain_text("shape (3,)")
+
+    # The nest: psum over 'j' runs first, within each i; then psum over 'i', over the outer vmap.
+    figure = step_to_collective(nest, "psum")
+    expect(figure).to_have_attribute("data-level", "1")
+    expect(figure.locator(".vw-source")).to_have_count(4)
+    expect(figure.locator(".vw-collective-caption")).to_contain_text("for each i separately")
+    nest.get_by_role("button", name="next call").click()
+    figure = step_to_collective(nest, "psum")
+    expect(figure).to_have_attribute("data-level", "0")
+    expect(figure.locator(".vw-node")).to_have_text("psum over 'i'")
+    expect(figure.locator(".vw-source")).to_have_count(3)
+    expect(nest.locator(".vw-code").first).to_contain_text("axis_name='j'), in_axes=")
+
+    # axis_size that does not fit: the error says so, axis_size is marked, the selectors work.
+    expect(sized.locator(".vw-diagram > .vw-error")).to_contain_text("its axis_size does not fit")
+    expect(sized.locator(".vw-sel-readonly[data-kind='axis_size']")).to_have_class(FAULT)
+    radio(sized, "in_axes", "None").click()
+    expect(sized.locator(".vw-diagram > .vw-error")).to_be_hidden()
+    expect(sized.locator(".vw-step")).to_have_text("call 1 of 4")
+    expect(sized.locator('.vw-outputs .vw-leaf[data-path="out"] .vw-leaf-shape')).to_have_text(
+        "shape (4, 3)"
+    )
+    assert execute_in_kernel(page, "print(sized.result.shape)") == "(4, 3)\n"
+
+    expect(keyed.locator('.vw-leaf[data-path="b"] .vw-leaf-path')).to_have_text("b=")
+    expect(keyed.locator('.vw-leaf[data-path="b"] .vw-badge')).to_have_text("keyword argument")
+    expect(keyed.locator('.vw-leaf[data-path="b"] .vw-colcap')).to_have_text(
+        "batch · axis 0 (keyword) · size 3"
+    )
+    expect(keyed.locator(".vw-call-code")).to_have_text("f(a[0], b=b[0]) → out[0]")
+
+    # Dark theme: the collective's caption and call boxes stay readable.
+    page.evaluate(
+        "() => window.jupyterapp.commands.execute('apputils:change-theme', "
+        "{theme: 'JupyterLab Dark'})"
+    )
+    page.wait_for_function("() => document.body.dataset.jpThemeLight === 'false'")
+    figure = step_to_collective(nest, "psum")
+    for part in (".vw-collective-caption", ".vw-call-box text"):
+        colour = figure.locator(part).first.evaluate(
+            "(el) => getComputedStyle(el).color || getComputedStyle(el).fill"
+        )
+        channels = [int(c) for c in re.findall(r"\d+", colour)[:3]]
+        assert min(channels) > 128, f"{part} is {colour}: not light on the dark theme"
+    page.wait_for_timeout(1300)  # the arrows fade in
+    save(nest, "axis-explorer-psum-nested-dark")
     assert_no_widget_errors(page)

@@ -19,7 +19,7 @@ NOTEBOOK = "examples/tour.ipynb"
 DARK = "JupyterLab Dark"
 # The AxisExplorers of the tour, in order.
 FAULT = re.compile(r"\bvw-fault\b")
-STEPS = ["dense", "zipped", "out1", "out2", "mismatch", "ride_along", "grid"]
+STEPS = ["dense", "zipped", "out1", "out2", "mismatch", "ride_along", "grid", "named"]
 # JS: the text outputs of every code cell, read from the cell models (JupyterLab does not
 # render the cells scrolled out of view, so their DOM text is empty).
 OUTPUT_TEXT_JS = """
@@ -40,10 +40,6 @@ def save(root: Locator, name: str) -> None:
 
 def leaf(root: Locator, path: str) -> Locator:
     return root.locator(f'.vw-leaf[data-path="{path}"]')
-
-
-def captions(root: Locator) -> list[str]:
-    return [t for t in root.locator(".vw-colcap, .vw-rowcap").all_inner_texts() if t]
 
 
 def test_tour_runs_and_every_step_renders(page: Page, lab_server: Server) -> None:
@@ -94,7 +90,8 @@ def test_tour_runs_and_every_step_renders(page: Page, lab_server: Server) -> Non
     grid = steps["grid"]
     expect(grid.locator(".vw-sel-level")).to_have_text(["outer vmap", "inner vmap"])
     expect(leaf(grid, "out").locator(".vw-cell")).to_have_count(20)
-    assert captions(leaf(grid, "out")) == ["batch j · axis 1 · size 4", "batch i · axis 0 · size 5"]
+    expect(leaf(grid, "out").locator(".vw-colcap")).to_have_text("batch j · axis 1 · size 4")
+    expect(leaf(grid, "out").locator(".vw-rowcap")).to_have_text("batch i · axis 0 · size 5")
     expect(grid.locator(".vw-step")).to_have_text("call 1 of 20")
     for _ in range(5):
         grid.get_by_role("button", name="next call").click()
@@ -105,6 +102,10 @@ def test_tour_runs_and_every_step_renders(page: Page, lab_server: Server) -> Non
         .evaluate_all("(cells) => cells.map((c) => c.dataset.state)")
     )
     assert states == ["done"] * 5 + ["current"] + ["pending"] * 14
+
+    named = steps["named"]
+    expect(named.locator(".vw-collective-chip")).to_have_text(["psum over 'i'"])
+    expect(named.locator(".vw-step")).to_have_text("call 1 of 4 · until psum over 'i'")
 
     for name, root in steps.items():
         save(root, f"tour-{name}")
@@ -117,5 +118,5 @@ def test_tour_runs_and_every_step_renders(page: Page, lab_server: Server) -> Non
     colour = out1.locator(".vw-leaf-path").first.evaluate("(el) => getComputedStyle(el).color")
     channels = [int(c) for c in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3]]
     assert min(channels) > 128, f"text {colour} is not light on the dark theme"
-    for name in ("dense", "out1", "mismatch", "grid"):
+    for name in ("dense", "out1", "mismatch", "grid", "named"):
         save(steps[name], f"tour-{name}-dark")

@@ -34,7 +34,12 @@ from jupyter_server.services.kernels.connection.base import (
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 from vmapwidget.integrations.server_extension import GUARD_LOG_LINE, LOG_LINE
-from vmapwidget.integrations.ws_connection import CLOSE_CODE, WARNING
+from vmapwidget.integrations.ws_connection import (
+    CLOSE_CODE,
+    RATE_CLOSE_CODE,
+    RATE_WARNING,
+    WARNING,
+)
 from vmapwidget.integrations.ws_frames import V1_SUBPROTOCOL
 
 from .servers import Server, start_server
@@ -47,6 +52,7 @@ CONNECT_TIMEOUT_S = 30.0
 FIRST_REPLY_TIMEOUT_S = 30.0
 CLOSE_WITHIN_S = 5.0
 WARNED = WARNING.split("%s")[0]
+RATE_WARNED = RATE_WARNING.split("%d")[1].split("%g")[0]
 TINY_NOTEBOOK = {
     "cells": [
         {
@@ -245,3 +251,54 @@ def test_a_server_with_its_own_connection_class_keeps_it_and_still_gets_nodelay(
         assert socket_options(server) == {"kernel": True, "events": False}
     finally:
         server.stop()
+
+
+RATE_BURST, RATE_PER_S = 20, 10.0
+
+
+@pytest.fixture(scope="module")
+def rate_limited_voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    options = [
+        f"--Voila.kernel_websocket_connection_class={GUARD}",
+        f"--GuardedWebsocketConnection.max_frame_burst={RATE_BURST}",
+        f"--GuardedWebsocketConnection.max_frames_per_second={RATE_PER_S}",
+    ]
+    server = start_server("voila", tmp_path_factory.mktemp("rate-limited-voila"), options)
+    yield server
+    server.stop()
+
+
+async def flood_beside_a_steady_visitor(server: Server, kernel_id: str) -> dict[str, object]:
+    steady = await connect(server, kernel_id, V1_SUBPROTOCOL)
+    flood = await connect(server, kernel_id, V1_SUBPROTOCOL)
+    try:
+        await kernel_info_round_trip(steady, V1_SUBPROTOCOL, FIRST_REPLY_TIMEOUT_S)
+        for _ in range(5 * RATE_BURST):
+            await flood.write_message(v1_message(kernel_info_request()), binary=True)
+        code = await closed_code(flood)
+        # Twice the burst in all, at half the rate: never refused.
+        replies = []
+        for _ in range(2 * RATE_BURST):
+            replies.append(await kernel_info_round_trip(steady, V1_SUBPROTOCOL, REPLY_WITHIN_S))
+            await asyncio.sleep(2 / RATE_PER_S)
+        return {"code": code, "steady_replies": len(replies), "slowest_s": max(replies)}
+    finally:
+        steady.close()
+        flood.close()
+
+
+def test_a_socket_over_its_frame_rate_is_closed_and_a_steady_one_is_not(
+    rate_limited_voila: Server,
+):
+    server = rate_limited_voila
+    kernel_id = voila_kernel(server)
+    log_start = server.log_path.stat().st_size
+    outcome = run_coroutine(flood_beside_a_steady_visitor(server, kernel_id))
+    assert outcome["code"] == RATE_CLOSE_CODE
+    assert outcome["steady_replies"] == 2 * RATE_BURST
+    assert outcome["slowest_s"] < REPLY_WITHIN_S
+    with server.log_path.open("rb") as log:
+        log.seek(log_start)
+        new_log = log.read().decode(errors="replace")
+    assert new_log.count(RATE_WARNED) == 1, new_log
+    assert "Traceback" not in new_log, new_log

@@ -9,7 +9,10 @@ changes:
 - every incoming frame is checked by ``ws_frames.check_frame`` before jupyter_server parses
   it. A bad frame (say a v1 frame claiming 2**62 offsets, which would stall the server's event
   loop for good) closes that socket with code 1007 and one logged warning; the other sockets,
-  the kernel and the server carry on.
+  the kernel and the server carry on;
+- each socket may send ``max_frame_burst`` frames at once and ``max_frames_per_second`` after
+  that (a token bucket, ``frame_rate``): a socket flooding the kernel with requests is closed
+  with code 1008 and one logged warning before it slows the other visitors' kernels down.
 
 Standalone Voila (it loads no Jupyter server extensions) takes it on the command line::
 
@@ -18,24 +21,32 @@ vmapwidget.integrations.ws_connection.GuardedWebsocketConnection
 
 and a Jupyter server as ``--ServerApp.kernel_websocket_connection_class=...`` (the vmapwidget
 server extension installs it there by itself). The limits are configurable, e.g.
-``--GuardedWebsocketConnection.max_part_bytes=16777216``. Needs jupyter_server >= 2 (the
-connection classes appeared there; JupyterLab >= 4.1.1 requires >= 2.4).
+``--GuardedWebsocketConnection.max_part_bytes=16777216`` or
+``--GuardedWebsocketConnection.max_frames_per_second=0`` (no rate limit). Needs
+jupyter_server >= 2 (the connection classes appeared there; JupyterLab >= 4.1.1 requires >= 2.4).
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-from traitlets import Int
+from traitlets import Float, Int
 
+from .frame_rate import FrameRate
 from .ws_frames import DEFAULT_LIMITS, BadFrame, FrameLimits, check_frame
 
-__all__ = ["CLOSE_CODE", "GuardedWebsocketConnection"]
+__all__ = ["CLOSE_CODE", "RATE_CLOSE_CODE", "GuardedWebsocketConnection"]
 
-# RFC 6455: "a message with data inconsistent with its type".
+# RFC 6455: "a message with data inconsistent with its type", and "violates its policy".
 CLOSE_CODE = 1007
+RATE_CLOSE_CODE = 1008
 WARNING = "vmapwidget: closed kernel WebSocket for kernel %s (session %r): bad frame: %s"
+RATE_WARNING = (
+    "vmapwidget: closed kernel WebSocket for kernel %s (session %r): more than %d frames at "
+    "once and %g a second after that"
+)
 
 
 class GuardedWebsocketConnection(ZMQChannelsWebsocketConnection):
@@ -52,7 +63,19 @@ class GuardedWebsocketConnection(ZMQChannelsWebsocketConnection):
         help="Most bytes in one part of a binary frame, characters in one text frame.",
     )
 
+    max_frames_per_second = Float(
+        200.0,
+        config=True,
+        help="Frames one socket may send per second once its burst is spent (0: no limit).",
+    )
+    max_frame_burst = Int(
+        2000,
+        config=True,
+        help="Frames one socket may send at once (a notebook's Run All sends one per cell).",
+    )
+
     _refused = False
+    _rate: FrameRate | None = None
 
     def connect(self) -> Any:
         """Turn Nagle's algorithm off on this socket, then connect it to the kernel."""
@@ -62,6 +85,20 @@ class GuardedWebsocketConnection(ZMQChannelsWebsocketConnection):
     def handle_incoming_message(self, incoming_msg: str | bytes) -> None:
         """Check the frame; pass it on to jupyter_server, or close this socket."""
         if self._refused:
+            return
+        now = time.monotonic()
+        if self._rate is None:
+            self._rate = FrameRate(self.max_frames_per_second, self.max_frame_burst, now)
+        if not self._rate.admit(now):
+            self._refused = True
+            self.log.warning(
+                RATE_WARNING,
+                self.kernel_id,
+                self.session.session,
+                self.max_frame_burst,
+                self.max_frames_per_second,
+            )
+            self.websocket_handler.close(RATE_CLOSE_CODE, "too many kernel messages")
             return
         try:
             check_frame(incoming_msg, self.subprotocol, self.limits)

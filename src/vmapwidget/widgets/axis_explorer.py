@@ -131,6 +131,7 @@ class AxisExplorer(GuardedWidget):
         spmd_axis_name: Any = None,
         editable_formula: bool = False,
         _depth: int = 1,
+        _axis_names: Sequence[Any] = (),
         **kwargs: Any,
     ) -> None:
         if not args and not kwargs and axis_size is None:
@@ -145,7 +146,10 @@ class AxisExplorer(GuardedWidget):
                 "keyword arguments, axis_size, axis_name and spmd_axis_name are for a single "
                 "vmap: AxisExplorer.nested takes none of them."
             )
+        if _axis_names and len(_axis_names) != _depth:
+            raise TypeError(f"axis_names: give one name (or None) per level, {_depth} in all")
         _check_size((args, kwargs))
+        self._axis_names = tuple(_axis_names)
         self._args = args
         self._kwargs = kwargs
         self._options = options
@@ -174,12 +178,15 @@ class AxisExplorer(GuardedWidget):
         *args: Any,
         in_axes: Sequence[Any] = ((0, None), (None, 0)),
         out_axes: Sequence[Any] = (0, 0),
+        axis_names: Sequence[Any] = (),
         editable_formula: bool = False,
     ) -> AxisExplorer:
         """Diagram ``vmap(vmap(fun, in_axes[1], out_axes[1]), in_axes[0], out_axes[0])``.
 
         Levels are listed outermost first; the default is the tutorial's grid, ``x`` along
-        the rows and ``y`` along the columns of the output.
+        the rows and ``y`` along the columns of the output. ``axis_names`` (one per level,
+        None for none) are the levels' ``axis_name``: ``fun`` may use collectives over any
+        of them, and the diagram says which level each collective reduces over.
 
         >>> import jax.numpy as jnp
         >>> w = AxisExplorer.nested(lambda x, y: x * y, jnp.arange(3.0), jnp.arange(4.0))
@@ -193,6 +200,7 @@ class AxisExplorer(GuardedWidget):
             out_axes=out_axes,
             editable_formula=editable_formula,
             _depth=len(in_axes),
+            _axis_names=axis_names,
         )
 
     @traitlets.validate("in_axes", "out_axes")
@@ -270,6 +278,7 @@ class AxisExplorer(GuardedWidget):
             self._levels(self.in_axes),
             self._levels(self.out_axes),
             self._kwargs,
+            self._axis_names,
             **self._options,
         )
         self.diagram = describe(self._exploration, self._out_options)
