@@ -142,11 +142,11 @@ def nested_vmap_call_code(
     >>> nested_vmap_call_code(max, ["x", "y"], [(0, None), (None, 0)], [0, 0])
     'jax.vmap(jax.vmap(max, in_axes=(None, 0), out_axes=0), in_axes=(0, None), out_axes=0)(x, y)'
     """
-    levels = [(spec_text(ia), spec_text(oa)) for ia, oa in zip(in_axes, out_axes, strict=True)]
-    named = [f", axis_name={n!r}" if n is not None else "" for n in axis_names] or [""] * len(
-        levels
-    )
-    levels = [(ia, oa + extra) for (ia, oa), extra in zip(levels, named, strict=True)]
+    level_names = list(axis_names) or [None] * len(in_axes)
+    levels = [
+        (spec_text(ia), spec_text(oa) + ("" if n is None else f", axis_name={n!r}"))
+        for ia, oa, n in zip(in_axes, out_axes, level_names, strict=True)
+    ]
     return _call(function_name(fun), levels, names)
 
 

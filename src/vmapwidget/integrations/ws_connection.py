@@ -78,18 +78,16 @@ class GuardedWebsocketConnection(ZMQChannelsWebsocketConnection):
     _rate: FrameRate | None = None
 
     def connect(self) -> Any:
-        """Turn Nagle's algorithm off on this socket, then connect it to the kernel."""
+        """Turn Nagle's algorithm off, start the frame count, then connect to the kernel."""
         self.websocket_handler.set_nodelay(True)
+        self._rate = FrameRate(self.max_frames_per_second, self.max_frame_burst, time.monotonic())
         return super().connect()
 
     def handle_incoming_message(self, incoming_msg: str | bytes) -> None:
         """Check the frame; pass it on to jupyter_server, or close this socket."""
         if self._refused:
             return
-        now = time.monotonic()
-        if self._rate is None:
-            self._rate = FrameRate(self.max_frames_per_second, self.max_frame_burst, now)
-        if not self._rate.admit(now):
+        if self._rate is not None and not self._rate.admit(time.monotonic()):
             self._refused = True
             self.log.warning(
                 RATE_WARNING,
