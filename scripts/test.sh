@@ -47,7 +47,7 @@ fi
 .venv-min/bin/python --version
 .venv-min/bin/python -m pip install -q -r .ci/lower-bounds.txt pytest hypothesis nbclient \
   ipykernel psutil jupyter_server 2>&1 | { grep -v "is ignored: it is neither a file" || true; }
-PYTHONPATH="$PWD/src" .venv-min/bin/python -m pytest -q -m "not e2e" \
+PYTHONPATH="$PWD/src" VMAPWIDGET_PROPERTY_DRAWS=300 .venv-min/bin/python -m pytest -q -m "not e2e" \
   --ignore=tests/e2e --ignore=tests/test_packaging.py --ignore=tests/test_examples.py
 
 echo "== Python tests, then browser tests against servers running from .venv-wheel (pytest)"
@@ -62,5 +62,10 @@ fi
 .venv-front-min/bin/python -m pip install -q dist/vmapwidget-*.whl -r .ci/frontend-lower-bounds.txt 2>&1 \
   | { grep -v "is ignored: it is neither a file" || true; }
 .venv-front-min/bin/python -m pip install -q --force-reinstall --no-deps dist/vmapwidget-*.whl
+# The tests of what depends on the front ends' versions: rendering in each of them, the
+# server extension, the WebSocket guard, Voila and its launcher, installing, embedding.
 VMAPWIDGET_E2E_PYTHON="$PWD/.venv-front-min/bin/python" VMAPWIDGET_E2E_PINS=.ci/frontend-lower-bounds.txt \
-  .venv/bin/python -m pytest -q tests/e2e
+  .venv/bin/python -m pytest -q tests/e2e/test_smoke.py tests/e2e/test_notebook7.py \
+  tests/e2e/test_dashboard.py tests/e2e/test_dashboard_launcher.py tests/e2e/test_ws_guard.py \
+  tests/e2e/test_server_extension.py tests/e2e/test_install.py tests/e2e/test_embed.py \
+  tests/e2e/test_static_export.py

@@ -127,7 +127,7 @@ def test_visitors_drag_while_a_hostile_one_is_shut_out_then_their_kernels_go(
     assert outcome["nodelay"] is True
     assert outcome["hostile_closed"] == CLOSE_CODE
     for visitor in outcome["visitors"]:
-        assert visitor.errors == []
+        assert visitor.errors == [], (visitor.seq, visitor.latencies_ms)
         assert visitor.stale == 0
         assert len(visitor.latencies_ms) >= 3, visitor.latencies_ms
     # Both visitors gone: their kernels are culled, the pool is refilled to its size.

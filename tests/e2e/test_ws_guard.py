@@ -8,15 +8,20 @@ socket to the same kernel, send one crafted frame each (an offset count of 2**62
 stock server stalls the event loop for good; truncated frames, offsets out of order or out of
 range, garbage on the legacy protocol). Each hostile socket is closed with code 1007 and one
 warning in the server log, and the well-behaved client gets its kernel_info_reply within 2 s.
+Standalone Voila serves only the v1 protocol: a legacy socket is closed with code 1003 (its
+filter would read the legacy frames of a widget's buffers as v1 and never return), and a
+socket the guard has closed gets nothing more while its client has not answered the close.
 A server configured with a connection class of its own keeps it, with TCP_NODELAY still on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import re
+import socket
 import struct
 import time
 import urllib.request
@@ -36,6 +41,8 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 from vmapwidget.integrations.server_extension import GUARD_LOG_LINE, LOG_LINE
 from vmapwidget.integrations.ws_connection import (
     CLOSE_CODE,
+    LEGACY_CLOSE_CODE,
+    LEGACY_WARNING,
     RATE_CLOSE_CODE,
     RATE_WARNING,
     WARNING,
@@ -51,8 +58,9 @@ REPLY_WITHIN_S = 2.0
 CONNECT_TIMEOUT_S = 30.0
 FIRST_REPLY_TIMEOUT_S = 30.0
 CLOSE_WITHIN_S = 5.0
-WARNED = WARNING.split("%s")[0]
+WARNED = WARNING.split("%r)")[1].split("%s")[0]
 RATE_WARNED = RATE_WARNING.split("%d")[1].split("%g")[0]
+LEGACY_WARNED = LEGACY_WARNING.split("%r): ")[1]
 TINY_NOTEBOOK = {
     "cells": [
         {
@@ -155,12 +163,16 @@ async def closed_code(connection: WebSocketClientConnection) -> int | None:
     raise TimeoutError(f"socket still open {CLOSE_WITHIN_S} s after a bad frame")
 
 
-async def visit_with_hostile_neighbours(server: Server, kernel_id: str) -> dict[str, object]:
+async def visit_with_hostile_neighbours(
+    server: Server, kernel_id: str, legacy_served: bool
+) -> dict[str, object]:
     good = await connect(server, kernel_id, V1_SUBPROTOCOL)
     legacy = await connect(server, kernel_id, None)
     try:
         await kernel_info_round_trip(good, V1_SUBPROTOCOL, FIRST_REPLY_TIMEOUT_S)
-        await kernel_info_round_trip(legacy, None, FIRST_REPLY_TIMEOUT_S)
+        if legacy_served:
+            await kernel_info_round_trip(legacy, None, FIRST_REPLY_TIMEOUT_S)
+        legacy_code = None if legacy_served else await closed_code(legacy)
         client_port = good.stream.socket.getsockname()[1]
         nodelay = tcp_nodelay(server.process.pid, urlparse(server.base_url).port, client_port)
         codes, replies = [], []
@@ -169,23 +181,36 @@ async def visit_with_hostile_neighbours(server: Server, kernel_id: str) -> dict[
             await hostile.write_message(frame, binary=isinstance(frame, bytes))
             codes.append(await closed_code(hostile))
             replies.append(await kernel_info_round_trip(good, V1_SUBPROTOCOL, REPLY_WITHIN_S))
-        replies.append(await kernel_info_round_trip(legacy, None, REPLY_WITHIN_S))
-        return {"nodelay": nodelay, "codes": codes, "slowest_reply_s": max(replies)}
+        if legacy_served:
+            replies.append(await kernel_info_round_trip(legacy, None, REPLY_WITHIN_S))
+        return {
+            "nodelay": nodelay,
+            "codes": codes,
+            "legacy_code": legacy_code,
+            "slowest_reply_s": max(replies),
+        }
     finally:
         good.close()
         legacy.close()
 
 
-def check_guard(server: Server, kernel_id: str) -> None:
+def check_guard(server: Server, kernel_id: str, legacy_served: bool = True) -> None:
+    """Each hostile frame closes its socket; in standalone Voila (``legacy_served`` False)
+    every legacy socket is closed at once instead, whatever it sends."""
     log_start = server.log_path.stat().st_size
-    outcome = run_coroutine(visit_with_hostile_neighbours(server, kernel_id))
+    outcome = run_coroutine(visit_with_hostile_neighbours(server, kernel_id, legacy_served))
     assert outcome["nodelay"] is True
-    assert outcome["codes"] == [CLOSE_CODE] * len(hostile_frames())
+    legacy = [protocol is None for protocol, _ in hostile_frames()]
+    refused = LEGACY_CLOSE_CODE if not legacy_served else CLOSE_CODE
+    assert outcome["codes"] == [refused if old else CLOSE_CODE for old in legacy]
+    assert outcome["legacy_code"] == (None if legacy_served else LEGACY_CLOSE_CODE)
     assert outcome["slowest_reply_s"] < REPLY_WITHIN_S
     with server.log_path.open("rb") as log:
         log.seek(log_start)
         new_log = log.read().decode(errors="replace")
-    assert new_log.count(WARNED) == len(hostile_frames()), new_log
+    bad_frames = len(legacy) if legacy_served else legacy.count(False)
+    assert new_log.count(WARNED) == bad_frames, new_log
+    assert new_log.count(LEGACY_WARNED) == (0 if legacy_served else legacy.count(True) + 1)
     assert "Traceback" not in new_log, new_log
 
 
@@ -197,10 +222,13 @@ def guarded_voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server.stop()
 
 
-def voila_kernel(server: Server) -> str:
+def voila_kernel(server: Server, source: str = "x = 1") -> str:
     """Render a one-cell notebook (Voila starts its kernel); the kernel's id from the page."""
-    (server.root / "tiny.ipynb").write_text(json.dumps(TINY_NOTEBOOK))
-    with urllib.request.urlopen(server.url("voila/render/tiny.ipynb"), timeout=60) as response:
+    notebook = json.loads(json.dumps(TINY_NOTEBOOK))
+    notebook["cells"][0]["source"] = source
+    name = f"tiny-{abs(hash(source))}.ipynb"
+    (server.root / name).write_text(json.dumps(notebook))
+    with urllib.request.urlopen(server.url(f"voila/render/{name}"), timeout=60) as response:
         page = response.read().decode()
     config = re.search(r'id="jupyter-config-data"[^>]*>(.*?)</script>', page, re.DOTALL)
     assert config, page[-2000:]
@@ -223,7 +251,89 @@ def test_voila_as_a_server_extension_gets_the_guard_from_ours(lab_server: Server
 def test_standalone_voila_with_the_connection_class_closes_only_the_bad_socket(
     guarded_voila: Server,
 ):
-    check_guard(guarded_voila, voila_kernel(guarded_voila))
+    check_guard(guarded_voila, voila_kernel(guarded_voila), legacy_served=False)
+
+
+def silent_v1_socket(server: Server, kernel_id: str) -> socket.socket:
+    """A v1 kernel WebSocket opened by hand, whose client never reads: once the server
+    closes it, the close is never answered (tornado waits 5 s for that)."""
+    port = urlparse(server.base_url).port or 80
+    path = server.url(f"api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}")
+    raw = socket.create_connection(("127.0.0.1", port), timeout=CONNECT_TIMEOUT_S)
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (
+        f"GET {path.split(str(port), 1)[1]} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+        f"Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: {V1_SUBPROTOCOL}\r\n\r\n"
+    )
+    raw.sendall(request.encode())
+    response = b""
+    while b"\r\n\r\n" not in response:
+        response += raw.recv(4096)
+    assert response.startswith(b"HTTP/1.1 101"), response[:200]
+    return raw
+
+
+def masked_binary_frame(payload: bytes) -> bytes:
+    """A client's binary WebSocket frame (masked, as RFC 6455 requires); payload < 126 B."""
+    mask = os.urandom(4)
+    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return bytes([0x82, 0x80 | len(payload)]) + mask + body
+
+
+# A comm target that answers with a binary buffer (Voila runs no code a visitor sends, but
+# opens comms, as widgets do).
+BUFFER_TARGET = """
+import comm
+comm.get_comm_manager().register_target(
+    "probe", lambda c, msg: c.send({"answer": 1}, buffers=[b"x" * 64])
+)
+"""
+
+
+def comm_open(target_name: str) -> dict:
+    message = kernel_info_request()
+    message["header"]["msg_type"] = "comm_open"
+    message["content"] = {"comm_id": uuid.uuid4().hex, "target_name": target_name, "data": {}}
+    return message
+
+
+async def buffers_while_a_closed_socket_is_unanswered(server: Server, kernel_id: str) -> float:
+    good = await connect(server, kernel_id, V1_SUBPROTOCOL)
+    raw = silent_v1_socket(server, kernel_id)
+    try:
+        await kernel_info_round_trip(good, V1_SUBPROTOCOL, FIRST_REPLY_TIMEOUT_S)
+        warned = server.log_path.read_text(errors="replace").count(WARNED) + 1
+        raw.sendall(masked_binary_frame((2**62).to_bytes(8, "little")))
+        deadline = time.monotonic() + CLOSE_WITHIN_S
+        while server.log_path.read_text(errors="replace").count(WARNED) < warned:
+            assert time.monotonic() < deadline, "the bad frame was not refused"
+            await asyncio.sleep(0.05)
+        # The answer, with a binary buffer, goes to every socket of the kernel.
+        await good.write_message(v1_message(comm_open("probe")), binary=True)
+        while (
+            reply_type(
+                frame := await asyncio.wait_for(good.read_message(), CONNECT_TIMEOUT_S),
+                V1_SUBPROTOCOL,
+            )[0]
+            != "comm_msg"
+        ):
+            pass
+        assert len(deserialize_msg_from_ws_v1(frame)[1]) == 5  # four JSON parts, one buffer
+        await asyncio.sleep(0.5)  # the closed socket's copy comes on a stream of its own
+        return await kernel_info_round_trip(good, V1_SUBPROTOCOL, REPLY_WITHIN_S)
+    finally:
+        raw.close()
+        good.close()
+
+
+def test_standalone_voila_sends_nothing_to_a_socket_it_has_closed(guarded_voila: Server):
+    reply_s = run_coroutine(
+        buffers_while_a_closed_socket_is_unanswered(
+            guarded_voila, voila_kernel(guarded_voila, BUFFER_TARGET)
+        )
+    )
+    assert reply_s < REPLY_WITHIN_S
 
 
 CUSTOM_CONNECTION = '''

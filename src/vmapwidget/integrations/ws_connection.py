@@ -12,7 +12,13 @@ changes:
   the kernel and the server carry on;
 - each socket may send ``max_frame_burst`` frames at once and ``max_frames_per_second`` after
   that (a token bucket, ``frame_rate``): a socket flooding the kernel with requests is closed
-  with code 1008 and one logged warning before it slows the other visitors' kernels down.
+  with code 1008 and one logged warning before it slows the other visitors' kernels down;
+- nothing is sent to a socket once it is closed or refused. jupyter_server takes a socket
+  whose handshake is gone for one of the legacy protocol, and standalone Voila reads every
+  outgoing binary frame as a v1 frame: a legacy frame with buffers (a widget's picture) gives
+  it an offset count near 2**62 and its event loop never returns. For the same reason
+  standalone Voila gets no legacy-protocol sockets: one is closed with code 1003 at once
+  (Voila's own page always speaks v1).
 
 Standalone Voila (it loads no Jupyter server extensions) takes it on the command line::
 
@@ -35,17 +41,23 @@ from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebso
 from traitlets import Float, Int
 
 from .frame_rate import FrameRate
-from .ws_frames import DEFAULT_LIMITS, BadFrame, FrameLimits, check_frame
+from .ws_frames import DEFAULT_LIMITS, V1_SUBPROTOCOL, BadFrame, FrameLimits, check_frame
 
-__all__ = ["CLOSE_CODE", "RATE_CLOSE_CODE", "GuardedWebsocketConnection"]
+__all__ = ["CLOSE_CODE", "LEGACY_CLOSE_CODE", "RATE_CLOSE_CODE", "GuardedWebsocketConnection"]
 
-# RFC 6455: "a message with data inconsistent with its type", and "violates its policy".
+# RFC 6455: "a message with data inconsistent with its type", "violates its policy", and
+# "a type of data it cannot accept".
 CLOSE_CODE = 1007
 RATE_CLOSE_CODE = 1008
+LEGACY_CLOSE_CODE = 1003
 WARNING = "vmapwidget: closed kernel WebSocket for kernel %s (session %r): bad frame: %s"
 RATE_WARNING = (
     "vmapwidget: closed kernel WebSocket for kernel %s (session %r): more than %d frames at "
     "once and %g a second after that"
+)
+LEGACY_WARNING = (
+    "vmapwidget: closed kernel WebSocket for kernel %s (session %r): standalone Voila serves "
+    "only the v1 kernel protocol (its filter misreads legacy binary frames and would stall)"
 )
 
 
@@ -78,10 +90,29 @@ class GuardedWebsocketConnection(ZMQChannelsWebsocketConnection):
     _rate: FrameRate | None = None
 
     def connect(self) -> Any:
-        """Turn Nagle's algorithm off, start the frame count, then connect to the kernel."""
+        """Turn Nagle's algorithm off, start the frame count, then connect to the kernel (a
+        legacy socket in standalone Voila is connected, so that the count of the kernel's
+        connections stays right, then closed, with nothing sent to it)."""
         self.websocket_handler.set_nodelay(True)
         self._rate = FrameRate(self.max_frames_per_second, self.max_frame_burst, time.monotonic())
-        return super().connect()
+        legacy_in_voila = self.subprotocol != V1_SUBPROTOCOL and _in_standalone_voila(
+            self.websocket_handler
+        )
+        self._refused = legacy_in_voila
+        connected = super().connect()
+        if legacy_in_voila:
+            self.log.warning(LEGACY_WARNING, self.kernel_id, self.session.session)
+            if connected is None:
+                self._close_legacy()
+            else:
+                connected.add_done_callback(lambda _: self._close_legacy())
+        return connected
+
+    def handle_outgoing_message(self, stream: Any, outgoing_msg: list[Any]) -> None:
+        """Pass a kernel message on, unless this socket is closed or refused."""
+        if self._refused or self.websocket_handler.ws_connection is None:
+            return
+        super().handle_outgoing_message(stream, outgoing_msg)
 
     def handle_incoming_message(self, incoming_msg: str | bytes) -> None:
         """Check the frame; pass it on to jupyter_server, or close this socket."""
@@ -111,7 +142,19 @@ class GuardedWebsocketConnection(ZMQChannelsWebsocketConnection):
         """The configured limits on one frame."""
         return FrameLimits(max_parts=self.max_parts, max_part_bytes=self.max_part_bytes)
 
+    def _close_legacy(self) -> None:
+        self.websocket_handler.close(LEGACY_CLOSE_CODE, "legacy kernel protocol not served")
+
     def _refuse(self, reason: BadFrame) -> None:
         self._refused = True
         self.log.warning(WARNING, self.kernel_id, self.session.session, reason)
         self.websocket_handler.close(CLOSE_CODE, "malformed kernel message")
+
+
+def _in_standalone_voila(handler: Any) -> bool:
+    """Whether ``handler`` is standalone Voila's kernel WebSocket handler."""
+    try:
+        from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+    except ImportError:
+        return False
+    return isinstance(handler, VoilaKernelWebsocketHandler)
