@@ -16,9 +16,9 @@ changes:
 - nothing is sent to a socket once it is closed or refused. jupyter_server takes a socket
   whose handshake is gone for one of the legacy protocol, and standalone Voila reads every
   outgoing binary frame as a v1 frame: a legacy frame with buffers (a widget's picture) gives
-  it an offset count near 2**62 and its event loop never returns. For the same reason
-  standalone Voila gets no legacy-protocol sockets: one is closed with code 1003 at once
-  (Voila's own page always speaks v1).
+  it an offset count near 2**60 and its event loop never returns. For the same reason a
+  standalone Voila with that filter (0.5.13 has it, 0.5.6 has not) gets no legacy-protocol
+  sockets: one is closed with code 1003 at once (Voila's own page always speaks v1).
 
 Standalone Voila (it loads no Jupyter server extensions) takes it on the command line::
 
