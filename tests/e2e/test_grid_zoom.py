@@ -192,7 +192,11 @@ def test_a_slow_frame_shows_progress_and_stop_keeps_what_is_drawn(fractal) -> No
     except AssertionError as exc:  # say what the kernel thinks, for the next time it happens
         state = kernel_json(page, "[w.busy, w._status]")
         raise AssertionError(f"{exc}\nthe kernel: busy, _status = {state}") from None
-    expect(stop).to_be_hidden()
+    try:
+        expect(stop).to_be_hidden()
+    except AssertionError as exc:
+        state = kernel_json(page, "[w.busy, w._status, w.params]")
+        raise AssertionError(f"{exc}\nthe kernel: busy, _status, params = {state}") from None
     for _ in range(400):
         if not kernel_json(page, "w.busy"):
             break
