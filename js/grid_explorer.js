@@ -7,6 +7,7 @@
 // With editable_formula on, a text box sends {formula: text} through the same flow; Python
 // parses it and answers with the new picture, or an error whose column we mark.
 // This module wires the pieces in lib/: figure, tooltip, sliders, toolbar, status.
+import { colorLock } from "./lib/color_lock.js";
 import { COLORMAP_NAMES } from "./lib/colormaps.js";
 import { h } from "./lib/dom.js";
 import { formulaBox } from "./lib/formula_box.js";
@@ -23,7 +24,8 @@ import { savePng } from "./lib/save_png.js";
 
 /**
  * @typedef {import("./lib/grid_sliders.js").SliderState & {
- *   _axis_names: [string, string], colormap: string, formula: string | null,
+ *   _axis_names: [string, string], colormap: string, color_range: string | [number, number],
+ *   formula: string | null,
  *   editable_formula: boolean, error: string, _status: import("./lib/types.js").GridStatus,
  *   _frame_meta: import("./lib/types.js").FrameMeta | null, _frame: DataView | null,
  *   _mask: DataView | null, _dtype?: string, _home?: [number, number][],
@@ -63,6 +65,7 @@ function render({ model, el, signal: host }) {
   );
   const save = h("button", { type: "button", text: "Save PNG", title: "Save the figure as a PNG file" });
   const status = gridStatus({ onStop: link.stop, signal });
+  const lock = colorLock(model, { signal });
   const zoom = gridZoom({
     figure,
     ranges: () => ({
@@ -81,7 +84,7 @@ function render({ model, el, signal: host }) {
   });
   const panel = h("div", { className: "vw-ge-panel" }, [
     controls,
-    h("div", { className: "vw-ge-toolbar" }, [select, save, status.stop]),
+    h("div", { className: "vw-ge-toolbar" }, [select, lock.button, save, status.stop]),
     h("div", { className: "vw-ge-toolbar vw-ge-view-tools" }, zoom.nodes),
     ...status.nodes,
   ]);
@@ -146,6 +149,7 @@ function render({ model, el, signal: host }) {
     ["change:_status", onStatus],
     ["change:_frame_meta", onFrame],
     ["change:colormap", onColormap],
+    ["change:color_range", lock.sync],
     ["change:error", showStatus],
     ["change:formula", () => formula.sync(model.get("formula"))],
     ["change:editable_formula", showFormula],

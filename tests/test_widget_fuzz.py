@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from tutorial_functions import numpy_wave, wave
 
 from vmapwidget import AxisExplorer, GridExplorer, PlanView
+from vmapwidget.color_range import check_color_range
 from vmapwidget.kernels import MAX_RESOLUTION, check_range
 from vmapwidget.widgets.grid_explorer import COLORMAPS, MAX_VIEWS
 
@@ -139,6 +140,8 @@ def check_grid(w: GridExplorer, editable: bool) -> None:
     assert 1 <= w.resolution <= MAX_RESOLUTION and w.grid.shape == (w.resolution,) * 2
     assert check_range(w.x_range, "x") == w.x_range and check_range(w.y_range, "y") == w.y_range
     assert w.colormap in COLORMAPS and w.editable_formula is editable
+    assert check_color_range(w.color_range) == w.color_range
+    assert w.color_limits == (w._frame_meta["vmin"], w._frame_meta["vmax"])
     assert (w.formula is None) if not editable else (w.formula in (None, "a * x", "sin(a*x) * y"))
     assert len(w.error) < 1000 and len(w._views._seq) <= MAX_VIEWS
 
@@ -162,6 +165,9 @@ sync_keys = GridExplorer.class_trait_names(sync=True)
 states = st.one_of(
     st.dictionaries(st.sampled_from([*sync_keys, "nope", "__class__"]), junk, max_size=4),
     st.fixed_dictionaries({"colormap": st.one_of(st.sampled_from(COLORMAPS), junk)}),
+    st.fixed_dictionaries(
+        {"color_range": st.one_of(st.sampled_from(["auto", "symmetric", [-1, 1], [2, 1]]), pairs)}
+    ),
     junk,
 )
 envelopes = st.one_of(
@@ -183,11 +189,17 @@ def harmless(data) -> bool:
     )
 
 
-def applied_colormap(w, data) -> bool:
+def applied_write(w, data) -> bool:
+    """A write of the traits the browser may set (colormap, color_range), applied as sent."""
     state = data.get("state") if isinstance(data, dict) else None
-    return (
-        isinstance(state, dict) and set(state) == {"colormap"} and w.colormap == state["colormap"]
-    )
+    if not isinstance(state, dict) or len(state) != 1:
+        return False
+    if set(state) == {"colormap"}:
+        return w.colormap == state["colormap"]
+    if set(state) == {"color_range"}:
+        sent = state["color_range"]
+        return w.color_range == (tuple(sent) if isinstance(sent, list) else sent)
+    return False
 
 
 @given(data=envelopes, buffers=st.lists(st.binary(max_size=4), max_size=2))
@@ -195,8 +207,9 @@ def applied_colormap(w, data) -> bool:
 def test_grid_explorer_trait_writes_and_envelopes(grid, recorder, data, buffers):
     frame, formula = grid._frame, grid.formula
     rejected = logged(recorder, lambda: deliver(grid, data, buffers))
-    assert rejected or harmless(data) or applied_colormap(grid, data)
-    assert grid._frame == frame and grid.formula == formula
+    applied = applied_write(grid, data)
+    assert rejected or harmless(data) or applied
+    assert (grid._frame == frame or applied) and grid.formula == formula
     check_grid(grid, grid.editable_formula)
     COUNTS["GridExplorer update/envelope"] += 1
 

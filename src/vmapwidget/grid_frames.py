@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from vmapwidget.color_range import ColorRange, color_limits
 from vmapwidget.constants import COLORMAP_ENTRIES, ENCODINGS, NONFINITE_CODES, UINT16_QUANTA
 
 __all__ = [
@@ -113,15 +114,24 @@ def sample_indices(n: int, count: int) -> np.ndarray:
 
 
 def encode_grid(
-    values: np.ndarray, encoding: str = "uint16", max_shape: tuple[int, int] | None = None
+    values: np.ndarray,
+    encoding: str = "uint16",
+    max_shape: tuple[int, int] | None = None,
+    color_range: ColorRange = "auto",
 ) -> tuple[dict[str, Any], bytes, bytes]:
     """The header, the value buffer and the non-finite mask (empty if all finite); at most
-    ``max_shape`` columns × rows of the grid are sent (see the module docstring)."""
+    ``max_shape`` columns × rows of the grid are sent (see the module docstring).
+
+    The levels are of the colour limits ``color_range`` gives (``vmin``, ``vmax`` in the
+    header). When finite values fall outside them the frame goes as float32 instead, so the
+    tooltip still reads their true values (the picture draws them in the end colours)."""
     if encoding not in ENCODINGS:
         raise ValueError(f"encoding must be one of {ENCODINGS}, got {encoding!r}")
     nx, ny = values.shape
     bounds, nonfinite = value_range(values)
-    vmin, vmax = bounds if bounds is not None else (0.0, 0.0)
+    vmin, vmax = color_limits(bounds, color_range)
+    if bounds is not None and (bounds[0] < vmin or bounds[1] > vmax):
+        encoding = "float32"
     sent = values
     if max_shape is not None and (nx > max_shape[0] or ny > max_shape[1]):
         sent = values[np.ix_(sample_indices(nx, max_shape[0]), sample_indices(ny, max_shape[1]))]

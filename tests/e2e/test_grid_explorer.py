@@ -240,3 +240,50 @@ def test_nonfinite_cells_and_dark_theme(notebook: Page) -> None:
     save(ripple, "grid_explorer-dark")
     save(widget(page, 0), "grid_explorer-dark-first")
     assert_no_widget_errors(page)
+
+
+CANVAS_RGB_JS = "(c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data)"
+
+
+def canvas_rgb(root: Locator) -> np.ndarray:
+    image = root.locator(".vw-ge-image")
+    width, height = image.evaluate("(c) => [c.width, c.height]")
+    return np.array(image.evaluate(CANVAS_RGB_JS)).reshape(height, width, 4)[..., :3]
+
+
+def redraw(page: Page, root: Locator, code: str) -> np.ndarray:
+    frame = drawn_frame(root)
+    execute_in_kernel(page, code)
+    settle(page, root, frame)
+    return canvas_rgb(root)
+
+
+def test_a_locked_colour_range_shows_an_amplitude_change(notebook: Page) -> None:
+    page, root = notebook, widget(notebook, 0)  # sin(a·x)·y: halving y's range halves f
+    full = canvas_rgb(root)
+    halved = redraw(page, root, "w.y_range = (-1, 1)")
+    same = np.all(halved == full, axis=-1).mean()
+    assert same > 0.97, f"auto colours: only {same:.1%} of the pixels stay the same"
+    redraw(page, root, "w.y_range = (-2, 2)")
+    limits = kernel_json(page, "list(w.color_limits)")
+    lock = root.get_by_role("button", name="Lock colours")
+    expect(lock).to_have_attribute("aria-pressed", "false")
+    frame = drawn_frame(root)
+    lock.click()
+    expect(root.get_by_role("button", name="Unlock colours")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    settle(page, root, frame)
+    assert kernel_json(page, "[list(w.color_range), list(w.color_limits)]") == [limits, limits]
+    save(root, "grid_explorer-locked")
+    locked = redraw(page, root, "w.y_range = (-1, 1)")
+    assert kernel_json(page, "list(w.color_limits)") == limits
+    changed = np.any(locked != full, axis=-1).mean()
+    assert changed > 0.5, f"a locked range: only {changed:.1%} of the pixels changed"
+    frame = drawn_frame(root)
+    root.get_by_role("button", name="Unlock colours").click()
+    settle(page, root, frame)
+    assert kernel_json(page, "w.color_range") == "auto"
+    unlocked = canvas_rgb(root)
+    assert np.all(unlocked == halved, axis=-1).mean() > 0.99
+    assert_no_widget_errors(page)

@@ -26,7 +26,7 @@ formula leaves the last good function and picture in place and reports the colum
 Everything from the browser is validated: unknown fields, wrong types, NaN/inf, values out
 of their slider range, a resolution above ``MAX_RESOLUTION`` (refused before any memory is
 allocated) and stale or malformed ``vid``/``seq`` are refused with a logged warning and an
-``error`` naming the problem; the only trait the browser may write is ``colormap``.
+``error`` naming the problem; the browser may write only ``colormap`` and ``color_range``.
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import traitlets
 
+from vmapwidget.color_range import ColorRange, check_color_range
 from vmapwidget.constants import COLORMAPS, MAX_FRAME_SHAPE
 from vmapwidget.errors import GridFunctionError, short
 from vmapwidget.formula import FormulaError, parse_formula
@@ -72,13 +73,11 @@ from vmapwidget.kernels import (
     check_resolution,
 )
 from vmapwidget.widgets.errors import InvalidGridValue
+from vmapwidget.widgets.figure_mirror import FigureMirror
 from vmapwidget.widgets.grid_messages import BadMessage, Message, parse_message
 from vmapwidget.widgets.grid_picture import Picture, sent_as
 from vmapwidget.widgets.grid_traits import GridTraits
 from vmapwidget.widgets.grid_views import MAX_VIEWS, Views
-
-if TYPE_CHECKING:
-    import bqplot
 
 __all__ = ["COLORMAPS", "MAX_FRAME_SHAPE", "MAX_VIEWS", "GridExplorer", "InvalidGridValue"]
 
@@ -97,7 +96,7 @@ class _Request:
     answered: bool = False
 
 
-class GridExplorer(GridTraits):
+class GridExplorer(GridTraits, FigureMirror):
     """A live heatmap of ``f(x, y, *params)`` with sliders for every parameter.
 
     ``f`` is evaluated pointwise on a ``resolution × resolution`` grid spanning ``x`` and
@@ -129,6 +128,19 @@ class GridExplorer(GridTraits):
     whose grid would take longer than ``frame_budget_ms`` (default 30) draws a coarse level
     first and refines it while the kernel keeps serving the page. Python setters still
     evaluate the whole grid before they return.
+
+    ``color_range`` says what the colours span: ``"auto"`` (each frame's own finite min and
+    max, the default), ``"symmetric"`` (±max|f|, for diverging maps) or a fixed ``(lo, hi)``,
+    so that an amplitude change shows (values beyond it get the end colours); the toolbar's
+    Lock button fixes the range drawn. ``color_limits`` is the (lo, hi) of the picture:
+
+    >>> w = GridExplorer(lambda x, y, b: b * x * y, resolution=8, b=(0.1, 5, 1))
+    >>> w.color_limits, w.color_range
+    ((-1.0, 1.0), 'auto')
+    >>> w.color_range = "symmetric"; w.params = {"b": 2}; w.color_limits
+    (-2.0, 2.0)
+    >>> w.color_range = (-1, 1); w.params = {"b": 3}; w.color_limits
+    (-1.0, 1.0)
 
     ``encoding`` picks how frames travel to the browser (see :mod:`vmapwidget.grid_frames`):
     ``"uint16"`` (exact colours, tooltip within 1/131072 of the value range), ``"uint8"``
@@ -163,6 +175,7 @@ class GridExplorer(GridTraits):
         y: tuple[float, float] = (-1.0, 1.0),
         resolution: int = 128,
         colormap: str = "viridis",
+        color_range: ColorRange = "auto",
         encoding: str = "auto",
         x_limits: tuple[float, float] | None = None,
         y_limits: tuple[float, float] | None = None,
@@ -185,6 +198,7 @@ class GridExplorer(GridTraits):
         x_limits = slider_limits(x_range, x_limits, "x limits")
         y_limits = slider_limits(y_range, y_limits, "y limits")
         check_choice("colormap", colormap, COLORMAPS)
+        color_range = check_color_range(color_range)
         check_choice("encoding", encoding, (*ENCODINGS, "auto"))
         self.memory_budget = check_memory_budget(memory_budget)
         self.specs: dict[str, ParamSpec] = {s.name: s for s in specs}
@@ -202,7 +216,7 @@ class GridExplorer(GridTraits):
         first = self._evaluator.evaluate(
             GridState({s.name: s.value for s in specs}, x_range, y_range, resolution)
         )
-        self._picture = Picture(first, kernel)
+        self._picture = Picture(first, kernel, color_range)
         self._applying = True
         super().__init__(
             params=first.state.params,
@@ -210,6 +224,7 @@ class GridExplorer(GridTraits):
             y_range=y_range,
             resolution=resolution,
             colormap=colormap,
+            color_range=color_range,
             encoding=encoding,
             formula=formula,
             editable_formula=bool(editable_formula),
@@ -275,19 +290,6 @@ class GridExplorer(GridTraits):
     def _compiles(self) -> int:
         return self._retired_compiles + self.kernel.compiles
 
-    @property
-    def figure(self) -> bqplot.Figure:
-        """A bqplot Figure whose HeatMap mirrors this widget (created on first use).
-
-        For dashboards built from bqplot widgets; GridExplorer itself draws on a canvas,
-        which is much faster (see benchmarks/README.md).
-        """
-        if getattr(self, "_figure", None) is None:
-            from vmapwidget.widgets.grid_figure import mirror_figure
-
-            self._figure = mirror_figure(self)
-        return self._figure
-
     # -- validation of values set from Python (no side effects; see also GridTraits) -----------
 
     @traitlets.validate("formula")
@@ -326,9 +328,10 @@ class GridExplorer(GridTraits):
             self._apply_traits(self._picture.state)
             raise
 
-    @traitlets.observe("encoding")
+    @traitlets.observe("encoding", "color_range")
     def _on_encoding(self, _change: dict[str, Any]) -> None:
         if not self._applying:
+            self._picture.color_range = self.color_range
             frame = self._picture.frame_traits(self.encoding, self._views.frame_shape())
             self._apply_traits(
                 self._picture.state, **frame, _status=self._status_for(None, None, "")

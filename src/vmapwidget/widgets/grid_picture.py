@@ -25,6 +25,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from vmapwidget.color_range import ColorRange
 from vmapwidget.grid_evaluator import GridFrame
 from vmapwidget.grid_frames import encode_grid
 from vmapwidget.kernels import GridKernel
@@ -39,7 +40,10 @@ class Picture:
     """The latest frame shown (``grid``, ``x``, ``y``, ``state``, ``progress``) and the
     counters of what was sent (``stats``, ``frames``, ``replies``)."""
 
-    def __init__(self, frame: GridFrame, kernel: GridKernel) -> None:
+    def __init__(
+        self, frame: GridFrame, kernel: GridKernel, color_range: ColorRange = "auto"
+    ) -> None:
+        self.color_range = color_range
         self.frames = 0
         self.replies = 0
         self.stats: dict[str, Any] = {}
@@ -90,7 +94,7 @@ class Picture:
             encoding = "uint8" if self.grid.size > AUTO_UINT8_CELLS else "uint16"
         if self.detail is not None:
             shape = (min(shape[0], self.detail), min(shape[1], self.detail))
-        meta, data, mask = encode_grid(self.grid, encoding, shape)
+        meta, data, mask = encode_grid(self.grid, encoding, shape, self.color_range)
         self.frames += 1
         meta.update(id=self.frames, x_range=self.state.x_range, y_range=self.state.y_range)
         meta["partial"] = self.partial
@@ -101,7 +105,8 @@ class Picture:
     def resampled(self, meta: dict[str, Any], shape: tuple[int, int]) -> dict[str, Any]:
         """The frame traits of the frame ``meta`` describes, sampled to ``shape``, same id
         (what a saved page needs: it cannot ask for another sample)."""
-        sharp, data, mask = encode_grid(self.grid, meta["encoding"], shape)
+        limits = (meta["vmin"], meta["vmax"])
+        sharp, data, mask = encode_grid(self.grid, meta["encoding"], shape, limits)
         sharp.update(id=meta["id"], x_range=meta["x_range"], y_range=meta["y_range"])
         sharp["partial"] = meta.get("partial", False)
         return {"_frame": data, "_mask": mask, "_frame_meta": sharp}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from vmapwidget.color_range import ALLOWED, check_color_range
 from vmapwidget.constants import COLORMAPS
 from vmapwidget.grid_frames import ENCODINGS
 from vmapwidget.grid_specs import ParamSpec
@@ -24,6 +25,16 @@ from vmapwidget.widgets._static import bundle
 from vmapwidget.widgets.errors import InvalidGridValue
 
 __all__ = ["GridTraits"]
+
+
+class ColorRangeTrait(traitlets.TraitType[Any, Any]):
+    """``"auto"``, ``"symmetric"`` or a ``(lo, hi)`` pair (see :mod:`vmapwidget.color_range`)."""
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        try:
+            return check_color_range(value)
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
 
 
 class GridTraits(GuardedWidget):
@@ -47,6 +58,7 @@ class GridTraits(GuardedWidget):
     colormap = traitlets.Enum(COLORMAPS, default_value="viridis", help="Colour map name.").tag(
         sync=True
     )
+    color_range = ColorRangeTrait("auto", help=f"What the colours span: {ALLOWED}.").tag(sync=True)
     x_limits = traitlets.Tuple(
         traitlets.Float(), traitlets.Float(), help="Span of the x range sliders."
     ).tag(sync=True)
@@ -65,7 +77,7 @@ class GridTraits(GuardedWidget):
         False, help="Show a text box where the page's visitor edits the formula (live)."
     ).tag(sync=True)
 
-    _browser_writable = frozenset({"colormap"})
+    _browser_writable = frozenset({"colormap", "color_range"})
     _specs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _axis_names = traitlets.Tuple(traitlets.Unicode(), traitlets.Unicode()).tag(sync=True)
     _resolution_steps: traitlets.List[int] = traitlets.List().tag(sync=True)
@@ -82,6 +94,11 @@ class GridTraits(GuardedWidget):
     def state(self) -> GridState:
         """The parameters, ranges and resolution of the picture drawn."""
         raise NotImplementedError
+
+    @property
+    def color_limits(self) -> tuple[float, float]:
+        """The (lo, hi) the picture drawn is coloured against (see ``color_range``)."""
+        return (self._frame_meta["vmin"], self._frame_meta["vmax"])
 
     @traitlets.validate("params")
     def _valid_params(self, proposal: dict[str, Any]) -> dict[str, float]:
