@@ -502,6 +502,8 @@ def test_bqplot_figure_mirrors_the_grid():
     assert heatmap.x[0] == 0.0 and heatmap.x[-1] == 1.0
     w.colormap = "magma"
     assert heatmap.scales["color"].scheme == "magma"
+    w.colormap = "RdBu_r"
+    assert (heatmap.scales["color"].scheme, heatmap.scales["color"].reverse) == ("RdBu", True)
 
 
 def test_bqplot_mirror_puts_a_one_point_grid_where_the_kernel_does():

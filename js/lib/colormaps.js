@@ -106,6 +106,57 @@ const HEX = {
     "d0d0d0d1d1d1d2d2d2d3d3d3d4d4d4d5d5d5d6d6d6d7d7d7d8d8d8d9d9d9dadadadbdbdbdcdcdcdddddddedededfdfdf" +
     "e0e0e0e1e1e1e2e2e2e3e3e3e4e4e4e5e5e5e6e6e6e7e7e7e8e8e8e9e9e9eaeaeaebebebecececedededeeeeeeefefef" +
     "f0f0f0f1f1f1f2f2f2f3f3f3f4f4f4f5f5f5f6f6f6f7f7f7f8f8f8f9f9f9fafafafbfbfbfcfcfcfdfdfdfefefeffffff",
+  turbo:
+    "30123b32154333184a341b51351e5836215f37246638276d392a733a2d793b2f803c32863d358b3e38913f3b973f3e9c" +
+    "4040a24143a74146ac4249b1424bb5434eba4451bf4454c34456c74559cb455ccf455ed34661d64664da4666dd4669e0" +
+    "466be3476ee64771e94773eb4776ee4778f0477bf2467df44680f64682f84685fa4687fb458afc458cfd448ffe4391fe" +
+    "4294ff4196ff4099ff3e9bfe3d9efe3ba0fd3aa3fc38a5fb37a8fa35abf833adf731aff52fb2f42eb4f22cb7f02ab9ee" +
+    "28bceb27bee925c0e723c3e422c5e220c7df1fc9dd1ecbda1ccdd81bd0d51ad2d21ad4d019d5cd18d7ca18d9c818dbc5" +
+    "18ddc218dec018e0bd19e2bb19e3b91ae4b61ce6b41de7b21fe9af20eaac22ebaa25eca727eea42aefa12cf09e2ff19b" +
+    "32f29835f39438f4913cf58e3ff68a43f78746f8844af8804ef97d52fa7a55fa7659fb735dfc6f61fc6c65fd6969fd66" +
+    "6dfe6271fe5f75fe5c79fe597dff5680ff5384ff5188ff4e8bff4b8fff4992ff4796fe4499fe429cfe409ffd3fa1fd3d" +
+    "a4fc3ca7fc3aa9fb39acfb38affa37b1f936b4f836b7f735b9f635bcf534bef434c1f334c3f134c6f034c8ef34cbed34" +
+    "cdec34d0ea34d2e935d4e735d7e535d9e436dbe236dde037dfdf37e1dd37e3db38e5d938e7d739e9d539ebd339ecd13a" +
+    "eecf3aefcd3af1cb3af2c93af4c73af5c53af6c33af7c13af8be39f9bc39faba39fbb838fbb637fcb336fcb136fdae35" +
+    "fdac34fea933fea732fea431fea130fe9e2ffe9b2dfe992cfe962bfe932afe9029fd8d27fd8a26fc8725fc8423fb8122" +
+    "fb7e21fa7b1ff9781ef9751df8721cf76f1af66c19f56918f46617f36315f26014f15d13f05b12ef5811ed5510ec530f" +
+    "eb500eea4e0de84b0ce7490ce5470be4450ae2430ae14109df3f08dd3d08dc3b07da3907d83706d63506d43305d23105" +
+    "d02f05ce2d04cc2b04ca2a04c82803c52603c32503c12302be2102bc2002b91e02b71d02b41b01b21a01af1801ac1701" +
+    "a91601a71401a41301a112019e10019b0f01980e01950d01920b018e0a018b09028808028507028106027e05027a0403",
+  twilight:
+    "e2d9e2e1d9e2e0d9e2ded9e1ddd9e0dcd9dfdad8dfd8d8ded6d7ddd4d6dcd2d5dbd0d4d9cdd3d8cbd2d7c8d0d6c5cfd5" +
+    "c2ced4bfccd3bccbd1b9c9d0b6c8cfb3c6ceb0c5cdadc3cdaac2cca7c0cba4becaa1bdc99ebbc99cb9c899b8c896b6c7" +
+    "93b4c691b2c68eb1c58cafc589adc587abc485a9c482a7c380a5c37ea4c37ca2c27aa0c2789ec2769cc1759ac17398c1" +
+    "7196c17094c06e92c06d90c06c8ebf6b8cbf698abf6888be6786be6684bd6682bd657fbd647dbc637bbc6379bb6277bb" +
+    "6275ba6172ba6170b9606eb8606cb86069b76067b65f65b55f62b45f60b45f5eb35f5bb25f59b15f57b05e54ae5e52ad" +
+    "5e4fac5e4dab5e4ba95e48a85e46a65e43a55d41a35d3ea15d3ca05d3a9e5c379c5c359a5b32985b30955a2e935a2b90" +
+    "59298e58278b572588572385562182551f7f531e7c521c79511a754f19724e186f4c176b4b166849156447146146145e" +
+    "44135a4212574112543f12513d114e3c114b3a114939114637114436114235114034113e33113c32123a311339301437" +
+    "3014373113373312373412383511383611393811393a113a3b113b3d113c3f123d41123d43123e4612404813414a1342" +
+    "4d14434f14445215455415465716475916485c17495f174a61184b64194b67194c691a4d6c1b4e6f1c4e711d4f741e4f" +
+    "761f4f7920507b21507e22508023508325508526508727508a29508c2a508e2c50902e50922f50943150963350983550" +
+    "9a37509c39509e3b50a03d50a13f50a34150a54350a64550a84750a94950ab4b50ac4d51ae5051af5251b15452b25652" +
+    "b35953b55b53b65d54b75f55b86255b96456ba6657bb6958bc6b59bd6e5abe705bbf725dc0755ec1775fc27a61c27c63" +
+    "c37f64c48166c58468c5866ac6896cc68b6ec78e71c89073c89275c99578c9977bca9a7dca9c80cb9f83cca186cca389" +
+    "cda68ccda88fceab92cfad96cfaf99d0b29cd1b4a0d1b6a3d2b8a7d3baaad4bdadd5bfb1d6c1b4d7c3b8d8c5bbd8c7be" +
+    "d9c9c2dacbc5dbccc8dccecbddd0ceddd1d1ded3d3dfd4d6dfd5d8e0d6dae0d7dbe1d8dde1d8dfe2d9e0e2d9e1e2d9e2",
+  RdBu:
+    "67001f6a011f6d02207003207304217605217906227c07227f0823810823840924870a248a0b258d0c25900d26930e26" +
+    "960f279910279c11279f1228a21328a51429a81529ab162aae172ab1182bb3192cb41c2db61f2eb72230b82531ba2832" +
+    "bb2a34bd2d35be3036bf3338c13639c2383ac43b3cc53e3dc6413ec84440c94741cb4942cc4c44ce4f45cf5246d05548" +
+    "d25849d35a4ad55d4cd6604dd7634fd86551da6853db6b55dc6e57dd7059de735cdf765ee17860e27b62e37e64e48066" +
+    "e58368e6866ae8896ce98b6eea8e70eb9172ec9374ee9677ef9979f09c7bf19e7df2a17ff3a481f4a683f5a886f5aa89" +
+    "f5ac8bf6af8ef6b191f6b394f7b596f7b799f7b99cf8bb9ef8bda1f8bfa4f9c2a7f9c4a9f9c6acfac8affacab1fbccb4" +
+    "fbceb7fbd0b9fcd3bcfcd5bffcd7c2fdd9c4fddbc7fddcc9fdddcbfcdecdfcdfcffce0d0fce2d2fbe3d4fbe4d6fbe5d8" +
+    "fbe6dafae7dcfae8defae9dffaeae1f9ebe3f9ede5f9eee7f9efe9f9f0ebf8f1edf8f2eff8f3f0f8f4f2f7f5f4f7f6f6" +
+    "f6f7f7f5f6f7f3f5f6f2f5f6f0f4f6eff3f5edf2f5ecf2f5eaf1f5e9f0f4e7f0f4e6eff4e4eef4e3edf3e1edf3e0ecf3" +
+    "deebf2ddebf2dbeaf2dae9f2d8e9f1d7e8f1d5e7f1d4e6f1d2e6f0d1e5f0cfe4efcce2efcae1eec7e0edc5dfecc2ddec" +
+    "c0dcebbddbeabbdaeab8d8e9b6d7e8b3d6e8b1d5e7aed3e6acd2e5a9d1e5a7d0e4a5cee3a2cde3a0cce29dcbe19bc9e0" +
+    "98c8e096c7df93c6de90c4dd8dc2dc8ac0db87beda84bcd981bad87eb8d77bb6d678b4d575b2d471b0d36eaed26bacd1" +
+    "68abd065a9cf62a7ce5fa5cd5ca3cb59a1ca569fc9529dc84f9bc74c99c64997c54695c44393c34291c2408fc13f8ec0" +
+    "3e8cbf3c8abe3b88be3a87bd3885bc3783bb3681ba3480b9337eb8327cb7307ab62f79b52e77b52c75b42b73b32a71b2" +
+    "2870b1276eb0266caf246aae2369ad2267ac2065ab1f63a81e61a51d5fa21c5c9f1b5a9c1a5899195696185493175290" +
+    "15508d144e8a134c8712498411478110457e0f437b0e41790d3f760c3d730a3b7009386d08366a073467063264053061",
 };
 
 /** @type {Record<string, string>} */
@@ -116,9 +167,13 @@ const BAD = {
   cividis: "#e040fb",
   coolwarm: "#2e7d32",
   gray: "#e53935",
+  turbo: "#888888",
+  twilight: "#2e7d32",
+  RdBu: "#2e7d32",
 };
-/** Names of the colour maps, in the order the selector offers them. */
-export const COLORMAP_NAMES = Object.keys(HEX);
+/** Names of the colour maps, in the order the selector offers them: each map, then each
+ * reversed (matplotlib's `_r` suffix). */
+export const COLORMAP_NAMES = [...Object.keys(HEX), ...Object.keys(HEX).map((name) => `${name}_r`)];
 
 /** @param {string} hex */
 function parseHex(hex) {
@@ -155,6 +210,22 @@ export function packRGBA(r, g, b) {
 const cache = new Map();
 
 /**
+ * Reverse the order of the RGB triples of `rgb` in place.
+ *
+ * @param {Uint8Array} rgb
+ */
+function reverseColours(rgb) {
+  const n = rgb.length / 3;
+  for (let i = 0; i < n / 2; i++) {
+    for (let c = 0; c < 3; c++) {
+      const k = 3 * i + c;
+      const m = 3 * (n - 1 - i) + c;
+      [rgb[k], rgb[m]] = [rgb[m], rgb[k]];
+    }
+  }
+}
+
+/**
  * The colour map `name` as {rgb: Uint8Array(768), pixels: Uint32Array(256), bad: pixel,
  * badCss}. Unknown names fall back to viridis.
  *
@@ -162,13 +233,16 @@ const cache = new Map();
  * @returns {Colormap}
  */
 export function colormap(name) {
-  const key = name in HEX ? name : "viridis";
+  const reversed = name.endsWith("_r") && name.slice(0, -2) in HEX;
+  const base = reversed ? name.slice(0, -2) : name in HEX ? name : "viridis";
+  const key = reversed ? name : base;
   if (!cache.has(key)) {
-    const rgb = parseHex(HEX[key]);
+    const rgb = parseHex(HEX[base]);
+    if (reversed) reverseColours(rgb);
     const pixels = new Uint32Array(256);
     for (let i = 0; i < 256; i++) pixels[i] = packRGBA(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]);
-    const [r, g, b] = parseColour(BAD[key]);
-    cache.set(key, { name: key, rgb, pixels, bad: packRGBA(r, g, b), badCss: BAD[key] });
+    const [r, g, b] = parseColour(BAD[base]);
+    cache.set(key, { name: key, rgb, pixels, bad: packRGBA(r, g, b), badCss: BAD[base] });
   }
   return /** @type {Colormap} */ (cache.get(key));
 }

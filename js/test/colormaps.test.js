@@ -3,7 +3,8 @@ import { test } from "node:test";
 import { COLORMAP_NAMES, colormap, cssColour, packRGBA, parseColour } from "../lib/colormaps.js";
 
 test("every colour map has 256 entries and a bad colour absent from the map", () => {
-  assert.deepEqual(COLORMAP_NAMES, ["viridis", "plasma", "magma", "cividis", "coolwarm", "gray"]);
+  const maps = ["viridis", "plasma", "magma", "cividis", "coolwarm", "gray", "turbo", "twilight", "RdBu"];
+  assert.deepEqual(COLORMAP_NAMES, [...maps, ...maps.map((name) => `${name}_r`)]);
   for (const name of COLORMAP_NAMES) {
     const map = colormap(name);
     assert.equal(map.rgb.length, 768);
@@ -23,4 +24,24 @@ test("pixels are packed little-endian RGBA with opaque alpha", () => {
   assert.equal(packRGBA(1, 2, 3), 0xff030201);
   assert.deepEqual(parseColour("#ff8000"), [255, 128, 0]);
   assert.equal(colormap("no such map").name, "viridis");
+});
+
+test("a name ending in _r is its map reversed, with the same bad colour", () => {
+  for (const name of ["viridis", "turbo", "twilight", "RdBu"]) {
+    const map = colormap(name);
+    const reversed = colormap(`${name}_r`);
+    assert.equal(reversed.name, `${name}_r`);
+    for (const i of [0, 1, 127, 200, 255]) assert.equal(cssColour(reversed, i), cssColour(map, 255 - i));
+    assert.equal(reversed.badCss, map.badCss);
+  }
+  assert.equal(colormap("nope_r").name, "viridis");
+});
+
+test("the new maps match matplotlib at their ends and middle", () => {
+  assert.equal(cssColour(colormap("turbo"), 0), "rgb(48, 18, 59)");
+  assert.equal(cssColour(colormap("RdBu"), 0), "rgb(103, 0, 31)");
+  assert.equal(cssColour(colormap("RdBu"), 255), "rgb(5, 48, 97)");
+  // twilight is cyclic: its two ends are (nearly) the same colour
+  const t = colormap("twilight");
+  assert.ok(Math.abs(t.rgb[0] - t.rgb[765]) < 8 && Math.abs(t.rgb[2] - t.rgb[767]) < 8);
 });

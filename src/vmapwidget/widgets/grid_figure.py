@@ -53,10 +53,16 @@ def _doubled(point: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
     return np.array([point[0] - quarter, point[0] + quarter])
 
 
+def _scheme(colormap: str) -> dict[str, Any]:
+    """bqplot's ColorScale for one of our colour maps (a ``_r`` name is its map reversed)."""
+    reversed_map = colormap.endswith("_r")
+    return {"scheme": colormap[:-2] if reversed_map else colormap, "reverse": reversed_map}
+
+
 def mirror_figure(explorer: MirroredGrid) -> bqplot.Figure:
     """A bqplot Figure with a HeatMap, axes and colour axis that follow ``explorer``."""
     x_scale, y_scale = bqplot.LinearScale(), bqplot.LinearScale()
-    colour = bqplot.ColorScale(scheme=explorer.colormap)
+    colour = bqplot.ColorScale(**_scheme(explorer.colormap))
     heatmap = bqplot.HeatMap(
         scales={"x": x_scale, "y": y_scale, "color": colour}, **_data(explorer)
     )
@@ -68,7 +74,9 @@ def mirror_figure(explorer: MirroredGrid) -> bqplot.Figure:
                 setattr(heatmap, name, value)
 
     def recolour(change: dict[str, Any]) -> None:
-        colour.scheme = change["new"]
+        with colour.hold_sync():
+            for name, value in _scheme(change["new"]).items():
+                setattr(colour, name, value)
 
     explorer.on_frame(update)
     explorer.observe(recolour, "colormap")
