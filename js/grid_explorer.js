@@ -25,7 +25,7 @@ import { savePng } from "./lib/save_png.js";
 /**
  * @typedef {import("./lib/grid_sliders.js").SliderState & {
  *   _axis_names: [string, string], colormap: string, color_range: string | [number, number],
- *   formula: string | null,
+ *   xlabel?: string, ylabel?: string, colorbar_label?: string, formula: string | null,
  *   editable_formula: boolean, error: string, _status: import("./lib/types.js").GridStatus,
  *   _frame_meta: import("./lib/types.js").FrameMeta | null, _frame: DataView | null,
  *   _mask: DataView | null, _dtype?: string, _home?: [number, number][],
@@ -40,7 +40,12 @@ function render({ model, el, signal: host }) {
   const uid = (name) => `${vid}-${name}`;
   const names = model.get("_axis_names");
 
-  const figure = gridFigure({ names, colormapName: () => model.get("colormap"), themeHost: el, signal });
+  const labels = () => ({
+    x: model.get("xlabel") ?? names[0],
+    y: model.get("ylabel") ?? names[1],
+    colorbar: model.get("colorbar_label") ?? "",
+  });
+  const figure = gridFigure({ labels, colormapName: () => model.get("colormap"), themeHost: el, signal });
   gridTooltip(figure, names, signal);
   const link = gridLink(model, { vid, pixels: figure.plotPixels(figure.dpr), signal });
 
@@ -150,6 +155,9 @@ function render({ model, el, signal: host }) {
     ["change:_frame_meta", onFrame],
     ["change:colormap", onColormap],
     ["change:color_range", lock.sync],
+    ...["xlabel", "ylabel", "colorbar_label"].map(
+      (name) => /** @type {[string, () => void]} */ ([`change:${name}`, figure.repaint]),
+    ),
     ["change:error", showStatus],
     ["change:formula", () => formula.sync(model.get("formula"))],
     ["change:editable_formula", showFormula],

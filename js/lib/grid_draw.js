@@ -48,8 +48,9 @@ export function themeOf(el) {
 /**
  * @typedef {{ text: string, muted: string, line: string, background: string, font: string }} Theme
  * @typedef {ReturnType<typeof figureLayout>} Layout
+ * @typedef {{ x: string, y: string, colorbar: string }} Labels
  * @typedef {{
- *   layout: Layout, xExtent: number[], yExtent: number[], names: string[], vmin: number,
+ *   layout: Layout, xExtent: number[], yExtent: number[], labels: Labels, vmin: number,
  *   vmax: number, map: import("./colormaps.js").Colormap, nonfinite: number, theme: Theme,
  * }} Chrome
  */
@@ -69,15 +70,15 @@ function axisLine(ctx, x0, y0, x1, y1) {
 }
 
 /**
- * Draw axes with ticks for the x/y extents, axis names and a colour bar for [vmin, vmax]
- * onto `ctx` (already scaled to CSS pixels). `chrome` = {layout, xExtent, yExtent, names,
- * vmin, vmax, map, nonfinite, theme}.
+ * Draw axes with ticks for the x/y extents, their labels and a colour bar for [vmin, vmax]
+ * (with its label, if any) onto `ctx` (already scaled to CSS pixels). `chrome` = {layout,
+ * xExtent, yExtent, labels, vmin, vmax, map, nonfinite, theme}.
  *
  * @param {CanvasRenderingContext2D} ctx
  * @param {Chrome} chrome
  */
 export function drawChrome(ctx, chrome) {
-  const { layout, xExtent, yExtent, names, theme } = chrome;
+  const { layout, xExtent, yExtent, labels, theme } = chrome;
   const { plot } = layout;
   ctx.clearRect(0, 0, layout.width, layout.height);
   ctx.lineWidth = 1;
@@ -106,15 +107,32 @@ export function drawChrome(ctx, chrome) {
   ctx.font = `italic 12px ${theme.font}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "bottom";
-  ctx.fillText(names[0], plot.x + plot.width / 2, layout.height - 4);
-  ctx.save();
-  ctx.translate(14, plot.y + plot.height / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textBaseline = "middle";
-  ctx.fillText(names[1], 0, 0);
-  ctx.restore();
+  ctx.fillText(labels.x, plot.x + plot.width / 2, layout.height - 4, plot.width);
+  sideways(ctx, labels.y, 14, plot.y + plot.height / 2, plot.height);
+  if (labels.colorbar) {
+    const { bar } = layout;
+    sideways(ctx, labels.colorbar, layout.width - 8, bar.y + bar.height / 2, bar.height);
+  }
 
   drawColourBar(ctx, chrome);
+}
+
+/**
+ * Text turned a quarter to the left, centred on (x, y), squeezed to at most `room` pixels.
+ *
+ * @param {CanvasRenderingContext2D} ctx
+ * @param {string} text
+ * @param {number} x
+ * @param {number} y
+ * @param {number} room
+ */
+function sideways(ctx, text, x, y, room) {
+  ctx.save();
+  ctx.translate(x, y);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = "middle";
+  ctx.fillText(text, 0, 0, room);
+  ctx.restore();
 }
 
 /**

@@ -30,9 +30,11 @@ export function newerFrame(meta, data, mask, drawn) {
 }
 
 /**
- * @param {{ names: string[], colormapName: () => string, themeHost: HTMLElement, signal: AbortSignal }} options
+ * `labels()` gives the texts drawn beside the axes and the colour bar.
+ *
+ * @param {{ labels: () => import("./grid_draw.js").Labels, colormapName: () => string, themeHost: HTMLElement, signal: AbortSignal }} options
  */
-export function gridFigure({ names, colormapName, themeHost, signal }) {
+export function gridFigure({ labels, colormapName, themeHost, signal }) {
   const layout = figureLayout();
   const dpr = window.devicePixelRatio || 1;
   const { plot: box } = layout;
@@ -68,7 +70,7 @@ export function gridFigure({ names, colormapName, themeHost, signal }) {
       layout,
       xExtent: extent(meta.x_range, meta.nx),
       yExtent: extent(meta.y_range, meta.ny),
-      names,
+      labels: labels(),
       vmin: meta.vmin,
       vmax: meta.vmax,
       nonfinite: meta.nonfinite,
@@ -87,6 +89,7 @@ export function gridFigure({ names, colormapName, themeHost, signal }) {
       state.vmax,
       state.nonfinite > 0,
       state.map.name,
+      state.labels,
       theme,
     ]);
     if (key === chromeKey) return;

@@ -19,6 +19,12 @@ test("a locked range: values beyond it take the end colours and still read back 
   const meta = { nx: 1, ny: 4, vmin: -1, vmax: 1, encoding: "float32", nonfinite: 0 };
   const values = new Float32Array([-6, -1, 0.999, 6]);
   const arrays = frameArrays(meta, view(values), null);
-  assert.deepEqual([0, 1, 2, 3].map((k) => colourIndex(meta, arrays, k)), [0, 0, 255, 255]);
-  assert.deepEqual([0, 1, 2, 3].map((j) => valueAt(meta, arrays, 0, j)), Array.from(values));
+  assert.deepEqual(
+    [0, 1, 2, 3].map((k) => colourIndex(meta, arrays, k)),
+    [0, 0, 255, 255],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3].map((j) => valueAt(meta, arrays, 0, j)),
+    Array.from(values),
+  );
 });

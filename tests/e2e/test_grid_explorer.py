@@ -287,3 +287,34 @@ def test_a_locked_colour_range_shows_an_amplitude_change(notebook: Page) -> None
     unlocked = canvas_rgb(root)
     assert np.all(unlocked == halved, axis=-1).mean() > 0.99
     assert_no_widget_errors(page)
+
+
+def alpha(name: str) -> np.ndarray:
+    """The alpha channel of a PNG save_png saved."""
+    return np.asarray(Image.open(ARTIFACTS / "screenshots" / f"{name}.png"))[..., 3]
+
+
+def test_labels_are_drawn_and_saved(notebook: Page) -> None:
+    page, root = notebook, widget(notebook, 0)
+    chrome = root.locator(".vw-ge-chrome")
+    before = chrome.evaluate(PIXELS_JS)
+    png_before = save_png(page, root, "grid_explorer-no-labels")
+    execute_in_kernel(page, "w.xlabel = 'position x (m)'; w.colorbar_label = 'height f (m)'")
+    page.wait_for_function(
+        "([c, h]) => (" + PIXELS_JS + ")(c) !== h", arg=[chrome.element_handle(), before]
+    )
+    save(root, "grid_explorer-labels")
+    png = save_png(page, root, "grid_explorer-labels")
+    # the colour bar's label: ink (opaque pixels; the PNG's background is transparent) in a
+    # strip at the figure's right edge, where there was none before
+    ink = [
+        alpha(name)[:, -24:-2] > 128 for name in ("grid_explorer-no-labels", "grid_explorer-labels")
+    ]
+    assert not ink[0].any() and ink[1].sum() > 100
+    assert png.shape == png_before.shape
+    assert kernel_json(page, "[w.xlabel, w.ylabel, w.colorbar_label]") == [
+        "position x (m)",
+        "y",
+        "height f (m)",
+    ]
+    assert_no_widget_errors(page)

@@ -36,7 +36,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import traitlets
 
 from vmapwidget.color_range import ColorRange, check_color_range
@@ -75,7 +74,7 @@ from vmapwidget.kernels import (
 from vmapwidget.widgets.errors import InvalidGridValue
 from vmapwidget.widgets.figure_mirror import FigureMirror
 from vmapwidget.widgets.grid_messages import BadMessage, Message, parse_message
-from vmapwidget.widgets.grid_picture import Picture, sent_as
+from vmapwidget.widgets.grid_picture import Picture, PictureViews, sent_as
 from vmapwidget.widgets.grid_traits import GridTraits
 from vmapwidget.widgets.grid_views import MAX_VIEWS, Views
 
@@ -96,7 +95,7 @@ class _Request:
     answered: bool = False
 
 
-class GridExplorer(GridTraits, FigureMirror):
+class GridExplorer(GridTraits, PictureViews, FigureMirror):
     """A live heatmap of ``f(x, y, *params)`` with sliders for every parameter.
 
     ``f`` is evaluated pointwise on a ``resolution × resolution`` grid spanning ``x`` and
@@ -142,6 +141,9 @@ class GridExplorer(GridTraits, FigureMirror):
     >>> w.color_range = (-1, 1); w.params = {"b": 3}; w.color_limits
     (-1.0, 1.0)
 
+    ``xlabel``, ``ylabel`` (default: the names of x and y) and ``colorbar_label`` (default:
+    none) are drawn on the figure and kept by Save PNG and saved pages; all are settable.
+
     ``encoding`` picks how frames travel to the browser (see :mod:`vmapwidget.grid_frames`):
     ``"uint16"`` (exact colours, tooltip within 1/131072 of the value range), ``"uint8"``
     (the colour index itself: half the bytes, the same colours, tooltip to 1/512 of the
@@ -176,6 +178,9 @@ class GridExplorer(GridTraits, FigureMirror):
         resolution: int = 128,
         colormap: str = "viridis",
         color_range: ColorRange = "auto",
+        xlabel: str | None = None,
+        ylabel: str | None = None,
+        colorbar_label: str = "",
         encoding: str = "auto",
         x_limits: tuple[float, float] | None = None,
         y_limits: tuple[float, float] | None = None,
@@ -225,6 +230,9 @@ class GridExplorer(GridTraits, FigureMirror):
             resolution=resolution,
             colormap=colormap,
             color_range=color_range,
+            **({} if xlabel is None else {"xlabel": xlabel}),
+            **({} if ylabel is None else {"ylabel": ylabel}),
+            colorbar_label=colorbar_label,
             encoding=encoding,
             formula=formula,
             editable_formula=bool(editable_formula),
@@ -247,26 +255,6 @@ class GridExplorer(GridTraits, FigureMirror):
     def kernel(self) -> GridKernel:
         """The compiled kernel of the function drawn."""
         return self._evaluator.kernel
-
-    @property
-    def grid(self) -> np.ndarray:
-        """The values currently drawn, shape ``(len(x), len(y))``; a read-only array."""
-        return self._picture.grid
-
-    @property
-    def x(self) -> np.ndarray:
-        """The grid's x coordinates (read-only)."""
-        return self._picture.x
-
-    @property
-    def y(self) -> np.ndarray:
-        """The grid's y coordinates (read-only)."""
-        return self._picture.y
-
-    @property
-    def axis_names(self) -> tuple[str, str]:
-        """The names of f's first two parameters (the heatmap's axis labels)."""
-        return self._axis_names
 
     @property
     def state(self) -> GridState:

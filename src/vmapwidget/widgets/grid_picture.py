@@ -25,6 +25,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import numpy as np
+
 from vmapwidget.color_range import ColorRange
 from vmapwidget.grid_evaluator import GridFrame
 from vmapwidget.grid_frames import encode_grid
@@ -127,6 +129,27 @@ class Picture:
             **{k: v for k, v in self.stats.items() if isinstance(v, (int, float))},
             **extra,
         }
+
+
+class PictureViews:
+    """A widget's read-only views of its ``_picture``."""
+
+    _picture: Picture
+
+    @property
+    def grid(self) -> np.ndarray:
+        """The values currently drawn, shape ``(len(x), len(y))``; a read-only array."""
+        return self._picture.grid
+
+    @property
+    def x(self) -> np.ndarray:
+        """The grid's x coordinates (read-only)."""
+        return self._picture.x
+
+    @property
+    def y(self) -> np.ndarray:
+        """The grid's y coordinates (read-only)."""
+        return self._picture.y
 
 
 def sent_as(meta: dict[str, Any], shape: tuple[int, int]) -> bool:

@@ -37,6 +37,24 @@ class ColorRangeTrait(traitlets.TraitType[Any, Any]):
             raise InvalidGridValue(str(exc)) from None
 
 
+MAX_LABEL = 200
+"""The longest axis label, colour bar label or title accepted (characters)."""
+
+
+class LabelTrait(traitlets.TraitType[str, str]):
+    """A text drawn on the figure: a string of at most :data:`MAX_LABEL` characters."""
+
+    default_value = ""
+
+    def validate(self, obj: Any, value: Any) -> str:
+        if isinstance(value, str) and len(value) <= MAX_LABEL:
+            return value
+        text = repr(value)[:80]
+        raise InvalidGridValue(
+            f"{self.name} must be a string of at most {MAX_LABEL} characters, got {text}"
+        )
+
+
 class GridTraits(GuardedWidget):
     """GridExplorer's traits and their validation; ``specs``, ``dtype`` and ``state`` (the
     picture drawn) are the widget's."""
@@ -59,6 +77,9 @@ class GridTraits(GuardedWidget):
         sync=True
     )
     color_range = ColorRangeTrait("auto", help=f"What the colours span: {ALLOWED}.").tag(sync=True)
+    xlabel = LabelTrait(help="The x axis label (default: x's parameter name).").tag(sync=True)
+    ylabel = LabelTrait(help="The y axis label (default: y's parameter name).").tag(sync=True)
+    colorbar_label = LabelTrait(help="The colour bar's label (default: none).").tag(sync=True)
     x_limits = traitlets.Tuple(
         traitlets.Float(), traitlets.Float(), help="Span of the x range sliders."
     ).tag(sync=True)
@@ -94,6 +115,19 @@ class GridTraits(GuardedWidget):
     def state(self) -> GridState:
         """The parameters, ranges and resolution of the picture drawn."""
         raise NotImplementedError
+
+    @traitlets.default("xlabel")
+    def _default_xlabel(self) -> str:
+        return str(self._axis_names[0])
+
+    @traitlets.default("ylabel")
+    def _default_ylabel(self) -> str:
+        return str(self._axis_names[1])
+
+    @property
+    def axis_names(self) -> tuple[str, str]:
+        """The names of f's first two parameters (the heatmap's axis labels)."""
+        return self._axis_names
 
     @property
     def color_limits(self) -> tuple[float, float]:
