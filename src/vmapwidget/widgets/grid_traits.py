@@ -9,7 +9,7 @@ status of the last reply. The browser may write only ``_browser_writable``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import traitlets
@@ -27,7 +27,13 @@ from vmapwidget.widgets.errors import InvalidGridValue
 __all__ = ["GridTraits"]
 
 
-class ColorRangeTrait(traitlets.TraitType[Any, Any]):
+if TYPE_CHECKING:
+    _TraitType = traitlets.TraitType[Any, Any]
+else:  # traitlets before 5.10 has no generic TraitType
+    _TraitType = traitlets.TraitType
+
+
+class ColorRangeTrait(_TraitType):
     """``"auto"``, ``"symmetric"`` or a ``(lo, hi)`` pair (see :mod:`vmapwidget.color_range`)."""
 
     def validate(self, obj: Any, value: Any) -> Any:
@@ -41,7 +47,7 @@ MAX_LABEL = 200
 """The longest axis label, colour bar label or title accepted (characters)."""
 
 
-class LabelTrait(traitlets.TraitType[str, str]):
+class LabelTrait(_TraitType):
     """A text drawn on the figure: a string of at most :data:`MAX_LABEL` characters."""
 
     default_value = ""
