@@ -504,6 +504,13 @@ def test_bqplot_figure_mirrors_the_grid():
     assert heatmap.scales["color"].scheme == "magma"
     w.colormap = "RdBu_r"
     assert (heatmap.scales["color"].scheme, heatmap.scales["color"].reverse) == ("RdBu", True)
+    assert (heatmap.scales["color"].min, heatmap.scales["color"].max) == (None, None)
+    w.color_range = (-0.5, 0.25)
+    assert (heatmap.scales["color"].min, heatmap.scales["color"].max) == (-0.5, 0.25)
+    request(w, 2, params={"a": 1.5})
+    assert (heatmap.scales["color"].min, heatmap.scales["color"].max) == (-0.5, 0.25)
+    w.color_range = "auto"
+    assert (heatmap.scales["color"].min, heatmap.scales["color"].max) == (None, None)
 
 
 def test_bqplot_mirror_puts_a_one_point_grid_where_the_kernel_does():

@@ -29,7 +29,7 @@ export function toggledRange(current, meta, unlocked) {
  */
 export function colorLock(model, { signal }) {
   const button = h("button", { type: "button", className: "vw-ge-lock" });
-  let unlocked = typeof model.get("color_range") === "string" ? model.get("color_range") : "auto";
+  let unlocked = "auto"; // the mode to go back to; sync() keeps it
   const sync = () => {
     const range = model.get("color_range");
     const locked = Array.isArray(range);

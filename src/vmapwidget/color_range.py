@@ -18,6 +18,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from vmapwidget.errors import short
+
 ColorRange = str | tuple[float, float]
 
 COLOR_RANGE_MODES = ("auto", "symmetric")
@@ -31,12 +33,12 @@ def check_color_range(value: Any) -> ColorRange:
     if isinstance(value, str):
         if value in COLOR_RANGE_MODES:
             return value
-        raise ValueError(f"color_range must be {ALLOWED}, got {value!r}"[:300])
+        raise ValueError(f"color_range must be {ALLOWED}, got {short(repr(value))}")
     if isinstance(value, (list, tuple)) and len(value) == 2:
         lo, hi = (_finite_number(v) for v in value)
         if lo is not None and hi is not None and lo < hi:
             return (lo, hi)
-    raise ValueError(f"color_range must be {ALLOWED}, got {value!r}"[:300])
+    raise ValueError(f"color_range must be {ALLOWED}, got {short(repr(value))}")
 
 
 def _finite_number(value: Any) -> float | None:

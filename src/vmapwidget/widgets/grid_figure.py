@@ -30,8 +30,11 @@ class MirroredGrid(Protocol):
     def axis_names(self) -> tuple[str, str]: ...
     @property
     def state(self) -> Any: ...
+    @property
+    def color_limits(self) -> tuple[float, float]: ...
 
     colormap: str
+    color_range: Any
 
     def on_frame(self, callback: Callable[[], None]) -> None: ...
     def observe(self, handler: Callable[[dict[str, Any]], None], names: str) -> None: ...
@@ -72,6 +75,13 @@ def mirror_figure(explorer: MirroredGrid) -> bqplot.Figure:
         with heatmap.hold_sync():
             for name, value in _data(explorer).items():
                 setattr(heatmap, name, value)
+        rescale()
+
+    def rescale(_change: Any = None) -> None:
+        """Colours against the widget's limits, unless they are each frame's own."""
+        fixed = explorer.color_range != "auto"
+        with colour.hold_sync():
+            colour.min, colour.max = explorer.color_limits if fixed else (None, None)
 
     def recolour(change: dict[str, Any]) -> None:
         with colour.hold_sync():
@@ -80,6 +90,8 @@ def mirror_figure(explorer: MirroredGrid) -> bqplot.Figure:
 
     explorer.on_frame(update)
     explorer.observe(recolour, "colormap")
+    explorer.observe(rescale, "color_range")
+    rescale()
     axes = [
         bqplot.Axis(scale=x_scale, label=names[0]),
         bqplot.Axis(scale=y_scale, side="left", label=names[1]),

@@ -16,6 +16,7 @@ import traitlets
 
 from vmapwidget.color_range import ALLOWED, check_color_range
 from vmapwidget.constants import COLORMAPS
+from vmapwidget.errors import short
 from vmapwidget.grid_frames import ENCODINGS
 from vmapwidget.grid_specs import ParamSpec
 from vmapwidget.grid_state import GridState
@@ -55,9 +56,9 @@ class LabelTrait(_TraitType):
     def validate(self, obj: Any, value: Any) -> str:
         if isinstance(value, str) and len(value) <= MAX_LABEL:
             return value
-        text = repr(value)[:80]
+        got = short(repr(value))
         raise InvalidGridValue(
-            f"{self.name} must be a string of at most {MAX_LABEL} characters, got {text}"
+            f"{self.name} must be a string of at most {MAX_LABEL} characters, got {got}"
         )
 
 
