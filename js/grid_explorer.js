@@ -13,6 +13,7 @@ import { h } from "./lib/dom.js";
 import { formulaBox } from "./lib/formula_box.js";
 import { gridFigure, newerFrame } from "./lib/grid_figure.js";
 import { gridLink } from "./lib/grid_link.js";
+import { gridSections } from "./lib/grid_sections.js";
 import { gridSliders } from "./lib/grid_sliders.js";
 import { gridStatus } from "./lib/grid_status.js";
 import { gridTooltip } from "./lib/grid_tooltip.js";
@@ -25,7 +26,10 @@ import { savePng } from "./lib/save_png.js";
 /**
  * @typedef {import("./lib/grid_sliders.js").SliderState & {
  *   _axis_names: [string, string], colormap: string, color_range: string | [number, number],
- *   xlabel?: string, ylabel?: string, colorbar_label?: string, formula: string | null,
+ *   xlabel?: string, ylabel?: string, colorbar_label?: string, title?: string,
+ *   contours?: boolean, width?: number | null, height?: number | null, aspect?: string,
+ *   sections?: boolean,
+ *   formula: string | null,
  *   editable_formula: boolean, error: string, _status: import("./lib/types.js").GridStatus,
  *   _frame_meta: import("./lib/types.js").FrameMeta | null, _frame: DataView | null,
  *   _mask: DataView | null, _dtype?: string, _home?: [number, number][],
@@ -44,10 +48,20 @@ function render({ model, el, signal: host }) {
     x: model.get("xlabel") ?? names[0],
     y: model.get("ylabel") ?? names[1],
     colorbar: model.get("colorbar_label") ?? "",
+    title: model.get("title") ?? "",
   });
-  const figure = gridFigure({ labels, colormapName: () => model.get("colormap"), themeHost: el, signal });
+  const figure = gridFigure({
+    labels,
+    colormapName: () => model.get("colormap"),
+    contours: () => model.get("contours") === true,
+    size: () => ({ width: model.get("width"), height: model.get("height"), aspect: model.get("aspect") }),
+    themeHost: el,
+    signal,
+  });
   gridTooltip(figure, names, signal);
+  const sections = gridSections(figure, names, { enabled: () => model.get("sections") === true, signal });
   const link = gridLink(model, { vid, pixels: figure.plotPixels(figure.dpr), signal });
+  figure.onResize(() => link.resize(figure.plotPixels(figure.dpr)));
 
   const controls = h("div", { className: "vw-ge-controls" });
   const formula = formulaBox({
@@ -92,6 +106,7 @@ function render({ model, el, signal: host }) {
     h("div", { className: "vw-ge-toolbar" }, [select, lock.button, save, status.stop]),
     h("div", { className: "vw-ge-toolbar vw-ge-view-tools" }, zoom.nodes),
     ...status.nodes,
+    sections.el,
   ]);
   const root = h("div", { className: "vw-grid-explorer" }, [figure.el, panel]);
   claimKeys(root, signal);
@@ -155,7 +170,8 @@ function render({ model, el, signal: host }) {
     ["change:_frame_meta", onFrame],
     ["change:colormap", onColormap],
     ["change:color_range", lock.sync],
-    ...["xlabel", "ylabel", "colorbar_label"].map(
+    ["change:sections", sections.sync],
+    ...["xlabel", "ylabel", "colorbar_label", "title", "contours", "width", "height", "aspect"].map(
       (name) => /** @type {[string, () => void]} */ ([`change:${name}`, figure.repaint]),
     ),
     ["change:error", showStatus],

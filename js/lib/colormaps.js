@@ -257,3 +257,40 @@ export function cssColour(map, index) {
   const i = 3 * Math.max(0, Math.min(255, index));
   return `rgb(${map.rgb[i]}, ${map.rgb[i + 1]}, ${map.rgb[i + 2]})`;
 }
+
+/**
+ * Colour-map index `index` (0 … 255) drawn in `levels` filled bands: the band is
+ * floor(index · levels / 256) and band b gets the map's colour at b / (levels - 1), as
+ * matplotlib's contourf colours its bands (both ends of the map are used).
+ *
+ * @param {number} index
+ * @param {number} levels
+ */
+export function bandIndex(index, levels) {
+  const band = Math.floor((index * levels) / 256);
+  return Math.round((band * 255) / (levels - 1));
+}
+
+/**
+ * The colour map `map` with its 256 entries drawn in `levels` bands (the map itself for no
+ * levels): painting a frame in bands costs nothing more than painting it.
+ *
+ * @param {Colormap} map
+ * @param {number | null | undefined} levels
+ * @returns {Colormap}
+ */
+export function banded(map, levels) {
+  if (!levels || levels < 2 || levels > 256) return map;
+  const key = `${map.name}/${levels}`;
+  if (!cache.has(key)) {
+    const rgb = new Uint8Array(768);
+    const pixels = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) {
+      const from = bandIndex(i, levels);
+      rgb.set(map.rgb.subarray(3 * from, 3 * from + 3), 3 * i);
+      pixels[i] = map.pixels[from];
+    }
+    cache.set(key, { ...map, name: key, rgb, pixels });
+  }
+  return /** @type {Colormap} */ (cache.get(key));
+}

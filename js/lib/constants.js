@@ -10,7 +10,7 @@ import shared from "../../src/vmapwidget/constants.json" with { type: "json" };
  *   figure: { width: number, height: number, margin: Margin },
  *   max_frame_scale: number,
  *   encodings: string[],
- *   nonfinite_codes: { finite: number, nan: number, posinf: number, neginf: number },
+ *   nonfinite_codes: { finite: number, nan: number, posinf: number, neginf: number, nonpositive: number },
  *   uint16_quanta: number,
  *   colormap_entries: number,
  * }} Constants
@@ -19,14 +19,16 @@ import shared from "../../src/vmapwidget/constants.json" with { type: "json" };
 /** @type {Constants} */
 export const CONSTANTS = shared;
 
-/** The value each non-finite code of a frame's mask stands for (0 is a finite cell). */
+/** The value each non-finite code of a frame's mask stands for (0 is a finite cell; a cell
+ * at or below 0 under a log norm is NaN here: its value is not sent). */
 export const NONFINITE_VALUES = (() => {
-  const { finite, nan, posinf, neginf } = CONSTANTS.nonfinite_codes;
+  const { finite, nan, posinf, neginf, nonpositive } = CONSTANTS.nonfinite_codes;
   /** @type {number[]} */
   const values = [];
   values[finite] = 0;
   values[nan] = Number.NaN;
   values[posinf] = Number.POSITIVE_INFINITY;
   values[neginf] = Number.NEGATIVE_INFINITY;
+  values[nonpositive] = Number.NaN;
   return values;
 })();

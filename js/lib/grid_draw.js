@@ -2,26 +2,57 @@
 // function draws the on-screen chrome and the exported PNG, so both look alike.
 import { cssColour } from "./colormaps.js";
 import { CONSTANTS } from "./constants.js";
-import { formatTick, niceTicks } from "./grid_ticks.js";
+import { formatTick, niceTicks, scaleTicks } from "./grid_ticks.js";
+
+/** Room above the plot for a title (CSS pixels). */
+export const TITLE_ROOM = 22;
 
 /**
  * Figure geometry in CSS pixels: the plot rectangle and the colour bar beside it. The
  * default size and the margins are shared with Python (constants.json), which sizes the
- * frames it sends from the plot's size.
+ * frames it sends from the plot's size. A title takes TITLE_ROOM more at the top. With
+ * `equal` = [x span, y span] one unit of x is as long as one of y: the plot shrinks along
+ * one axis to that ratio, and the figure with it.
  *
  * @param {number} [width]
  * @param {number} [height]
+ * @param {{ title?: boolean, equal?: [number, number] | null }} [options]
  */
-export function figureLayout(width = CONSTANTS.figure.width, height = CONSTANTS.figure.height) {
+export function figureLayout(width = CONSTANTS.figure.width, height = CONSTANTS.figure.height, options = {}) {
   const { margin } = CONSTANTS.figure;
-  const plot = {
-    x: margin.left,
-    y: margin.top,
-    width: width - margin.left - margin.right,
-    height: height - margin.top - margin.bottom,
-  };
+  const top = margin.top + (options.title ? TITLE_ROOM : 0);
+  let plotWidth = Math.max(1, width - margin.left - margin.right);
+  let plotHeight = Math.max(1, height - top - margin.bottom);
+  const spans = options.equal;
+  if (spans && spans[0] > 0 && spans[1] > 0 && Number.isFinite(spans[0] / spans[1])) {
+    const ratio = spans[0] / spans[1];
+    if (plotWidth / plotHeight > ratio) plotWidth = Math.max(1, Math.round(plotHeight * ratio));
+    else plotHeight = Math.max(1, Math.round(plotWidth / ratio));
+  }
+  const plot = { x: margin.left, y: top, width: plotWidth, height: plotHeight };
   const bar = { x: plot.x + plot.width + 18, y: plot.y, width: 14, height: plot.height };
-  return { width, height, plot, bar };
+  return {
+    width: plot.x + plot.width + margin.right,
+    height: plot.y + plot.height + margin.bottom,
+    plot,
+    bar,
+  };
+}
+
+/**
+ * The figure's size in CSS pixels: `width` and `height` where given; otherwise the default
+ * width, or the container's where that is narrower (never below 200), and a height of three
+ * quarters of the width (the default 560 × 420).
+ *
+ * @param {number | null | undefined} width
+ * @param {number | null | undefined} height
+ * @param {number} container  the container's width (0: unknown)
+ * @returns {[number, number]}
+ */
+export function figureSize(width, height, container) {
+  const fallback = CONSTANTS.figure.width;
+  const w = width ?? (container > 0 ? Math.max(200, Math.min(fallback, Math.floor(container))) : fallback);
+  return [w, height ?? Math.max(150, Math.round((w * CONSTANTS.figure.height) / CONSTANTS.figure.width))];
 }
 
 /** Theme colours and font from JupyterLab's --jp-* CSS variables, with light fallbacks. */
@@ -48,11 +79,12 @@ export function themeOf(el) {
 /**
  * @typedef {{ text: string, muted: string, line: string, background: string, font: string }} Theme
  * @typedef {ReturnType<typeof figureLayout>} Layout
- * @typedef {{ x: string, y: string, colorbar: string }} Labels
+ * @typedef {{ x: string, y: string, colorbar: string, title?: string }} Labels
  * @typedef {{
  *   layout: Layout, xExtent: number[], yExtent: number[], labels: Labels, vmin: number,
- *   vmax: number, map: import("./colormaps.js").Colormap, nonfinite: number, theme: Theme,
- * }} Chrome
+ *   vmax: number, norm?: string, map: import("./colormaps.js").Colormap, nonfinite: number,
+ *   theme: Theme,
+ * }} Chrome  (vmin, vmax: the frame's encoded limits, log10 of the values' under a log norm)
  */
 
 /**
@@ -108,10 +140,15 @@ export function drawChrome(ctx, chrome) {
   ctx.textAlign = "center";
   ctx.textBaseline = "bottom";
   ctx.fillText(labels.x, plot.x + plot.width / 2, layout.height - 4, plot.width);
+
   sideways(ctx, labels.y, 14, plot.y + plot.height / 2, plot.height);
   if (labels.colorbar) {
     const { bar } = layout;
     sideways(ctx, labels.colorbar, layout.width - 8, bar.y + bar.height / 2, bar.height);
+  }
+  if (labels.title) {
+    ctx.font = `600 13px ${theme.font}`;
+    ctx.fillText(labels.title, plot.x + plot.width / 2, plot.y - 8, layout.width - 8);
   }
 
   drawColourBar(ctx, chrome);
@@ -139,7 +176,7 @@ function sideways(ctx, text, x, y, room) {
  * @param {CanvasRenderingContext2D} ctx
  * @param {Chrome} chrome
  */
-function drawColourBar(ctx, { layout, vmin, vmax, map, nonfinite, theme }) {
+function drawColourBar(ctx, { layout, vmin, vmax, norm, map, nonfinite, theme }) {
   const { bar } = layout;
   const swatch = nonfinite > 0 ? 16 : 0;
   const height = bar.height - swatch;
@@ -154,15 +191,14 @@ function drawColourBar(ctx, { layout, vmin, vmax, map, nonfinite, theme }) {
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
   if (vmax > vmin) {
-    const ticks = niceTicks(vmin, vmax, Math.max(2, Math.floor(height / 50)));
-    for (const t of ticks.ticks) {
-      const py = Math.round(bar.y + height - ((t - vmin) / (vmax - vmin)) * height) + 0.5;
+    for (const { at, label } of scaleTicks(vmin, vmax, norm, Math.max(2, Math.floor(height / 50)))) {
+      const py = Math.round(bar.y + height - ((at - vmin) / (vmax - vmin)) * height) + 0.5;
       ctx.strokeStyle = theme.line;
       axisLine(ctx, bar.x + bar.width, py, bar.x + bar.width + 4, py);
-      ctx.fillText(formatTick(t, ticks.step), bar.x + bar.width + 6, py);
+      ctx.fillText(label, bar.x + bar.width + 6, py);
     }
   } else if (Number.isFinite(vmin)) {
-    ctx.fillText(formatTick(vmin, 0), bar.x + bar.width + 6, bar.y + height / 2);
+    ctx.fillText(formatTick(norm === "log" ? 10 ** vmin : vmin, 0), bar.x + bar.width + 6, bar.y + height / 2);
   }
   if (swatch) {
     ctx.fillStyle = map.badCss;

@@ -27,7 +27,8 @@ export function gridLink(model, { vid, pixels, signal }) {
       // No kernel (a static export): the frame already in the state is all there is.
     }
   };
-  let wanted = pixels;
+  let own = pixels;
+  let wanted = own;
   sendPixels(wanted);
   signal.addEventListener("abort", () => sendPixels(null), { once: true });
   return {
@@ -51,8 +52,23 @@ export function gridLink(model, { vid, pixels, signal }) {
      */
     wantPixels(size) {
       if (signal.aborted) return;
-      wanted = size ?? pixels;
+      wanted = size ?? own;
       sendPixels(wanted);
+    },
+    /**
+     * This view's plot has a new size in device pixels: frames follow it (unless a PNG
+     * asked for a larger size meanwhile).
+     *
+     * @param {[number, number]} size
+     */
+    resize(size) {
+      if (signal.aborted || (size[0] === own[0] && size[1] === own[1])) return;
+      const asked = wanted !== own;
+      own = size;
+      if (!asked) {
+        wanted = own;
+        sendPixels(wanted);
+      }
     },
     /**
      * Python's `_status` arrived: release our request it answers. True when it is ours.

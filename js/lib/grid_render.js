@@ -79,7 +79,7 @@ export function frameArrays(meta, data, mask) {
   return {
     values: /** @type {Values} */ (typed(Type, data, count)),
     mask:
-      meta.nonfinite > 0 && mask && mask.byteLength > 0
+      (meta.nonfinite > 0 || (meta.nonpositive ?? 0) > 0) && mask && mask.byteLength > 0
         ? /** @type {Uint8Array} */ (typed(Uint8Array, mask, count))
         : null,
   };
@@ -154,7 +154,8 @@ export function paintPixels(out, meta, arrays, map, width = sentShape(meta).sx, 
 }
 
 /**
- * The value of sent cell (i, j) as the frontend knows it (the centre of its quantized level).
+ * The value of sent cell (i, j) as the frontend knows it (the centre of its quantized level),
+ * in f's units; NaN for a cell at or below 0 under a log norm.
  *
  * @param {FrameMeta} meta
  * @param {Arrays} arrays
@@ -162,12 +163,34 @@ export function paintPixels(out, meta, arrays, map, width = sentShape(meta).sx, 
  * @param {number} j
  */
 export function valueAt(meta, arrays, i, j) {
-  const k = i * sentShape(meta).sy + j;
+  const v = encodedAt(meta, arrays, i * sentShape(meta).sy + j);
+  return meta.norm === "log" && !Number.isNaN(v) ? 10 ** v : v;
+}
+
+/**
+ * The value of flat cell `k` in the frame's encoded units (log10 of f under a log norm):
+ * the centre of its quantized level, or what its mask code stands for.
+ *
+ * @param {FrameMeta} meta
+ * @param {Arrays} arrays
+ * @param {number} k
+ */
+export function encodedAt(meta, arrays, k) {
   if (arrays.mask && arrays.mask[k] !== 0) return NONFINITE[arrays.mask[k]] ?? NaN;
   const v = arrays.values[k];
   if (meta.encoding === "float32") return v;
   if (!(meta.vmax > meta.vmin)) return meta.vmin;
   return meta.vmin + ((v + 0.5) / LEVELS[meta.encoding].quanta) * (meta.vmax - meta.vmin);
+}
+
+/**
+ * Whether flat cell `k` is at or below 0 under a log norm (its value is not sent).
+ *
+ * @param {Arrays} arrays
+ * @param {number} k
+ */
+export function isNonPositive(arrays, k) {
+  return arrays.mask !== null && arrays.mask[k] === CONSTANTS.nonfinite_codes.nonpositive;
 }
 
 /**

@@ -51,6 +51,7 @@ export function statusText(status, meta) {
   parts.push(plural(status.compiles, "compile"), plural(status.frames, "frame"));
   if (meta && meta.nonfinite > 0 && meta.nonfinite === meta.nx * meta.ny) parts.push("no finite values");
   else if (meta && meta.nonfinite > 0) parts.push(`${meta.nonfinite} NaN/inf`);
+  if (meta?.nonpositive) parts.push(`${meta.nonpositive} ≤ 0 (log scale)`);
   return parts.join(" · ");
 }
 

@@ -59,3 +59,58 @@ export function formatMs(ms) {
   if (ms < 100) return `${ms.toFixed(1)} ms`;
   return `${Math.round(ms)} ms`;
 }
+
+/**
+ * 10^k as a tick label: "0.01", "0.1", "1", "10", "100", "1000", then "10⁴", "10⁻³".
+ *
+ * @param {number} k
+ */
+export function formatPower(k) {
+  if (k >= -2 && k <= 3) return String(10 ** k);
+  const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+  const exponent = String(Math.abs(k))
+    .split("")
+    .map((d) => digits[Number(d)])
+    .join("");
+  return `10${k < 0 ? "⁻" : ""}${exponent}`;
+}
+
+/**
+ * Ticks of a log axis spanning log10 values [lo, hi]: {at, label} with `at` the log10 of
+ * the tick's value. Whole decades (every n-th, to keep at most `maxTicks`) when the span
+ * holds two or more; otherwise nice ticks of the values themselves.
+ *
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} [maxTicks]
+ * @returns {{ at: number, label: string }[]}
+ */
+export function logTicks(lo, hi, maxTicks = 6) {
+  if (!(hi > lo) || !Number.isFinite(lo) || !Number.isFinite(hi)) return [];
+  const first = Math.ceil(lo - 1e-9);
+  const last = Math.floor(hi + 1e-9);
+  if (last - first >= 1) {
+    const every = Math.max(1, Math.ceil((last - first + 1) / Math.max(1, maxTicks)));
+    const ticks = [];
+    for (let k = first; k <= last; k += every) ticks.push({ at: k, label: formatPower(k) });
+    return ticks;
+  }
+  const { ticks, step } = niceTicks(10 ** lo, 10 ** hi, maxTicks);
+  return ticks.filter((t) => t > 0).map((t) => ({ at: Math.log10(t), label: formatTick(t, step) }));
+}
+
+/**
+ * The colour bar's ticks for a frame's encoded limits [vmin, vmax] under `norm`, as
+ * {at (in encoded units), label}.
+ *
+ * @param {number} vmin
+ * @param {number} vmax
+ * @param {string | undefined} norm
+ * @param {number} maxTicks
+ * @returns {{ at: number, label: string }[]}
+ */
+export function scaleTicks(vmin, vmax, norm, maxTicks) {
+  if (norm === "log") return logTicks(vmin, vmax, maxTicks);
+  const { ticks, step } = niceTicks(vmin, vmax, maxTicks);
+  return ticks.map((t) => ({ at: t, label: formatTick(t, step) }));
+}

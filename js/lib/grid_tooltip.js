@@ -1,7 +1,7 @@
 // The hover read-out of GridExplorer's heatmap: x, y and f at the cell under the pointer,
 // as the frontend knows them (the centre of a quantized level; "≈" for uint8 frames).
 import { h } from "./dom.js";
-import { cellAt, gridIndex, gridPoint, sentShape, valueAt } from "./grid_render.js";
+import { cellAt, gridIndex, gridPoint, isNonPositive, sentShape, valueAt } from "./grid_render.js";
 import { formatValue } from "./grid_ticks.js";
 
 /** @typedef {import("./grid_figure.js").Frame} Frame */
@@ -25,7 +25,9 @@ export function tooltipText({ meta, arrays }, names, px, py, width, height) {
   const y = gridPoint(meta.y_range, meta.ny, gridIndex(meta.ny, sy, cell.j));
   const f = valueAt(meta, arrays, cell.i, cell.j);
   const approximate = meta.encoding === "uint8" && Number.isFinite(f);
-  const value = `${approximate ? "≈ " : ""}${formatValue(f, approximate ? 3 : 4)}`;
+  const value = isNonPositive(arrays, cell.i * sy + cell.j)
+    ? "≤ 0 (not drawn on a log scale)"
+    : `${approximate ? "≈ " : ""}${formatValue(f, approximate ? 3 : 4)}`;
   return `${names[0]} = ${formatValue(x)}, ${names[1]} = ${formatValue(y)}, f = ${value}`;
 }
 
@@ -37,7 +39,7 @@ export function tooltipText({ meta, arrays }, names, px, py, width, height) {
  * @param {AbortSignal} signal
  */
 export function gridTooltip(figure, names, signal) {
-  const { layout, plot } = figure;
+  const { plot } = figure;
   const tooltip = h("div", { className: "vw-ge-tooltip", hidden: true });
   figure.el.append(tooltip);
   plot.addEventListener(
@@ -45,6 +47,7 @@ export function gridTooltip(figure, names, signal) {
     (event) => {
       const frame = figure.frame;
       if (!frame) return;
+      const layout = figure.layout;
       const text = tooltipText(frame, names, event.offsetX, event.offsetY, layout.plot.width, layout.plot.height);
       tooltip.hidden = text === null;
       if (text === null) return;

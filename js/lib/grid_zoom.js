@@ -43,7 +43,6 @@ const MAX_ABS_COORDINATE = 1e15;
  * }} options
  */
 export function gridZoom({ figure, ranges, home, request, fail, signal }) {
-  const box = { width: figure.layout.plot.width, height: figure.layout.plot.height };
   /** @param {{ x: [number, number], y: [number, number], resolution: number }} r */
   const viewOf = (r) => shownView(r.x, r.y, r.resolution, r.resolution);
   let target = viewOf(ranges());
@@ -67,6 +66,7 @@ export function gridZoom({ figure, ranges, home, request, fail, signal }) {
     return meta ? shownView(meta.x_range, meta.y_range, meta.nx, meta.ny) : target;
   };
   const applyTransform = () => {
+    const box = { width: figure.layout.plot.width, height: figure.layout.plot.height };
     figure.plot.style.transform = cssTransformText(cssTransform(drawnView(), target, box));
   };
   const showButtons = () => {
@@ -139,6 +139,7 @@ export function gridZoom({ figure, ranges, home, request, fail, signal }) {
   );
   showButtons();
   figure.onDrawn(applyTransform);
+  figure.onResize(applyTransform);
   signal.addEventListener("abort", () => figure.plot.style.removeProperty("transform"), { once: true });
 
   return {

@@ -38,7 +38,9 @@
  *   id: number, nx: number, ny: number, sx?: number, sy?: number,
  *   x_range: [number, number], y_range: [number, number], encoding: string,
  *   vmin: number, vmax: number, nonfinite: number, partial?: boolean,
- * }} FrameMeta  the header of a GridExplorer frame (see vmapwidget's grid_frames)
+ *   limits?: [number, number], norm?: string, levels?: number | null, nonpositive?: number,
+ * }} FrameMeta  the header of a GridExplorer frame (see vmapwidget's grid_frames); vmin and
+ *   vmax are what the buffer encodes (log10 of `limits` under a log norm)
  *
  * @typedef {{
  *   level?: number, levels?: number, resolution?: number, done?: number,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { COLORMAP_NAMES, colormap, cssColour, packRGBA, parseColour } from "../lib/colormaps.js";
+import { banded, bandIndex, COLORMAP_NAMES, colormap, cssColour, packRGBA, parseColour } from "../lib/colormaps.js";
 
 test("every colour map has 256 entries and a bad colour absent from the map", () => {
   const maps = ["viridis", "plasma", "magma", "cividis", "coolwarm", "gray", "turbo", "twilight", "RdBu"];
@@ -44,4 +44,21 @@ test("the new maps match matplotlib at their ends and middle", () => {
   // twilight is cyclic: its two ends are (nearly) the same colour
   const t = colormap("twilight");
   assert.ok(Math.abs(t.rgb[0] - t.rgb[765]) < 8 && Math.abs(t.rgb[2] - t.rgb[767]) < 8);
+});
+
+test("levels draw the map in equal bands whose colours span the whole map", () => {
+  const map = colormap("viridis");
+  const four = banded(map, 4);
+  assert.equal(banded(map, null), map);
+  assert.equal(banded(map, 4), four);
+  // Index i is in band floor(i * 4 / 256); band b has the map's colour at b / 3.
+  const expected = [0, 85, 170, 255];
+  for (let i = 0; i < 256; i++) assert.equal(four.pixels[i], map.pixels[expected[Math.floor(i / 64)]]);
+  assert.equal(new Set(four.pixels).size, 4);
+  assert.equal(four.bad, map.bad);
+  assert.deepEqual(Array.from(four.rgb.subarray(0, 3)), Array.from(map.rgb.subarray(0, 3)));
+  assert.equal(new Set(banded(map, 256).pixels).size, new Set(map.pixels).size);
+  assert.equal(bandIndex(85, 3), 0);
+  assert.equal(bandIndex(86, 3), 128);
+  assert.equal(bandIndex(255, 3), 255);
 });

@@ -39,12 +39,13 @@ test("the encodings the frontend decodes are the wire encodings", () => {
   assert.equal(LEVELS.uint8.quanta >> LEVELS.uint8.shift, file.colormap_entries);
 });
 
-test("non-finite codes: 0 finite, 1 NaN, 2 +inf, 3 -inf", () => {
+test("non-finite codes: 0 finite, 1 NaN, 2 +inf, 3 -inf, 4 at or below 0 (log norm)", () => {
   const codes = file.nonfinite_codes;
   assert.equal(NONFINITE, NONFINITE_VALUES);
   assert.equal(NONFINITE[codes.finite], 0);
   assert.ok(Number.isNaN(NONFINITE[codes.nan]));
   assert.equal(NONFINITE[codes.posinf], Number.POSITIVE_INFINITY);
   assert.equal(NONFINITE[codes.neginf], Number.NEGATIVE_INFINITY);
-  assert.deepEqual(NONFINITE, [0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+  assert.ok(Number.isNaN(NONFINITE[codes.nonpositive]));
+  assert.deepEqual(NONFINITE, [0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN]);
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { frameArrays } from "../lib/grid_render.js";
+import { sectionsAt } from "../lib/grid_sections.js";
 import { progressText, refining, statusText } from "../lib/grid_status.js";
 import { tooltipText } from "../lib/grid_tooltip.js";
 
@@ -54,4 +55,32 @@ test("while a heavy frame is refined the status line says how far it got, and St
   assert.equal(refining({ ...progress }), true);
   assert.equal(refining({ ...progress, stopped: true }), false);
   assert.equal(refining(undefined), false);
+});
+
+test("under a log norm the read-out gives 10^value, and names cells at or below 0", () => {
+  // log10 values 0, 1, 2 and a masked cell (code 4: at or below 0).
+  const m = meta({ norm: "log", vmin: 0, vmax: 2, nonpositive: 1 });
+  const values = new Float32Array([0, 1, 0, 2]);
+  const mask = new Uint8Array([0, 0, 4, 0]);
+  const frame = { meta: m, arrays: frameArrays(m, new DataView(values.buffer), new DataView(mask.buffer)) };
+  assert.equal(tooltipText(frame, ["x", "y"], 10, 10, 100, 100), "x = 0, y = 1, f = 10");
+  assert.equal(tooltipText(frame, ["x", "y"], 90, 10, 100, 100), "x = 1, y = 1, f = 100");
+  assert.match(tooltipText(frame, ["x", "y"], 90, 90, 100, 100) ?? "", /f = ≤ 0/);
+  assert.match(statusText(status, m), / · 1 ≤ 0 \(log scale\)$/);
+});
+
+test("cross-sections run along x and y through the cell, in f's units, NaN where f has none", () => {
+  const m = meta({ nx: 3, ny: 2, x_range: [0, 2], y_range: [0, 1], nonfinite: 1 });
+  // Cell (i, j) at i * 2 + j: f = 10 i + j, cell (2, 1) NaN.
+  const values = new Float32Array([0, 1, 10, 11, 20, 0]);
+  const mask = new Uint8Array([0, 0, 0, 0, 0, 1]);
+  const frame = { meta: m, arrays: frameArrays(m, new DataView(values.buffer), new DataView(mask.buffer)) };
+  const { alongX, alongY } = sectionsAt(frame, ["x", "y"], 1, 1);
+  assert.deepEqual(Array.from(alongX.coords), [0, 1, 2]);
+  assert.deepEqual(Array.from(alongX.values), [1, 11, Number.NaN]);
+  assert.deepEqual(Array.from(alongY.coords), [0, 1]);
+  assert.deepEqual(Array.from(alongY.values), [10, 11]);
+  assert.equal(alongX.at, 1);
+  assert.equal(alongX.label, "f along x at y = 1");
+  assert.equal(alongY.label, "f along y at x = 1");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatMs, formatTick, formatValue, niceTicks } from "../lib/grid_ticks.js";
+import { formatMs, formatPower, formatTick, formatValue, logTicks, niceTicks, scaleTicks } from "../lib/grid_ticks.js";
 
 test("niceTicks picks 1-2-2.5-5 steps inside the range", () => {
   assert.deepEqual(niceTicks(-5, 5, 5), { ticks: [-4, -2, 0, 2, 4], step: 2 });
@@ -27,4 +27,34 @@ test("formatValue writes 4 significant digits and names non-finite values", () =
   assert.equal(formatValue(-Infinity), "−inf");
   assert.equal(formatMs(0.034), "0.03 ms");
   assert.equal(formatMs(12.34), "12.3 ms");
+});
+
+test("log ticks are whole decades when the range holds some, else nice values", () => {
+  assert.deepEqual(
+    logTicks(-2, 2, 6).map((t) => [t.at, t.label]),
+    [
+      [-2, "0.01"],
+      [-1, "0.1"],
+      [0, "1"],
+      [1, "10"],
+      [2, "100"],
+    ],
+  );
+  assert.deepEqual(
+    logTicks(0, 12, 4).map((t) => t.label),
+    ["1", "10⁴", "10⁸", "10¹²"],
+  );
+  const within = logTicks(Math.log10(2), Math.log10(9), 4);
+  assert.deepEqual(
+    within.map((t) => t.label),
+    ["2", "4", "6", "8"],
+  );
+  assert.ok(within.every((t) => Math.abs(10 ** t.at - Number(t.label)) < 1e-9));
+  assert.deepEqual(logTicks(1, 1), []);
+  assert.equal(formatPower(-5), "10⁻⁵");
+  assert.equal(formatPower(3), "1000");
+  assert.deepEqual(
+    scaleTicks(0, 1, "linear", 2).map((t) => t.label),
+    ["0", "0.5", "1.0"],
+  );
 });

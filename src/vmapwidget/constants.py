@@ -21,6 +21,7 @@ __all__ = [
     "MAX_FRAME_SHAPE",
     "NONFINITE_CODES",
     "UINT16_QUANTA",
+    "max_frame_shape",
 ]
 
 CONSTANTS: dict[str, Any] = json.loads(
@@ -47,3 +48,18 @@ MAX_FRAME_SHAPE: tuple[int, int] = (
     FIGURE_PLOT[1] * CONSTANTS["max_frame_scale"],
 )
 """Most columns × rows of the grid sent per frame: the plot at devicePixelRatio 2."""
+
+
+def max_frame_shape(width: int | None, height: int | None) -> tuple[int, int]:
+    """Most columns × rows sent per frame for a figure of ``width`` × ``height`` CSS pixels
+    (None: the default size): its plot at devicePixelRatio 2, and never less than
+    ``MAX_FRAME_SHAPE``.
+
+    >>> max_frame_shape(None, None), max_frame_shape(1200, None)
+    ((832, 724), (2112, 724))
+    """
+    scale = CONSTANTS["max_frame_scale"]
+    margin = _figure["margin"]
+    plot_w = (width or _figure["width"]) - margin["left"] - margin["right"]
+    plot_h = (height or _figure["height"]) - margin["top"] - margin["bottom"]
+    return max(MAX_FRAME_SHAPE[0], plot_w * scale), max(MAX_FRAME_SHAPE[1], plot_h * scale)

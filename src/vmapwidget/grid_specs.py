@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vmapwidget.errors import short
 from vmapwidget.kernels import check_range
 
 SLIDER_STEPS = 200
@@ -189,5 +190,6 @@ def widen_limits(limits: tuple[float, float], bounds: tuple[float, float]) -> tu
 def check_choice(name: str, value: Any, choices: Sequence[str]) -> str:
     """``value`` if it is one of ``choices``, else a ValueError naming the option."""
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {tuple(choices)}, got {value!r}")
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {allowed}, got {short(repr(value))}")
     return value

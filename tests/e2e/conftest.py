@@ -2,13 +2,16 @@
 
 - ``lab_server`` / ``notebook_server`` / ``voila_server``: session-scoped, started lazily on
   first use, one each per session, stopped (with their kernels) at the end of the session.
-  After every test the kernels of the started Jupyter servers are shut down.
+  After every test the kernels of the started Jupyter servers are shut down (but those of
+  the notebooks ``shared_notebooks`` keeps open).
 - ``jupyter_server``: parametrized over JupyterLab and Notebook 7 for tests that must pass
   in both frontends.
 - ``browser``: one headless Debian Chromium per session (launched by ``browser.py``, which
   the benchmarks use too); ``page``: a fresh context and page per test (1400×900) whose
   console messages and page errors are recorded. When a test fails, a full-page screenshot,
   the console log and the server logs are saved under ``test-artifacts/<test name>/``.
+- ``shared_notebooks``: notebooks kept open, one page and kernel each, for the tests of a
+  module that only need the notebook's cells run again (``SharedNotebooks``).
 """
 
 from __future__ import annotations
@@ -21,12 +24,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from .browser import VIEWPORT, launch_chromium
-from .notebook_ui import ARTIFACTS, REPO, browser_log, watch_page
+from .browser import launch_chromium
+from .notebook_ui import ARTIFACTS, REPO, browser_log
+from .pages import SharedNotebooks, new_page
 from .servers import Server, start_server
 
 E2E_DIR = Path(__file__).resolve().parent
-DEFAULT_TIMEOUT_MS = 60_000
 EXPECT_TIMEOUT_MS = 20_000
 BUNDLE = REPO / "src" / "vmapwidget" / "static" / "plan_view.js"
 
@@ -55,6 +58,8 @@ class ServerPool:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.started: dict[str, Server] = {}
+        self.kept: dict[str, set[str]] = {}
+        """Per kind of server, the notebooks whose kernels outlive a test (shared ones)."""
 
     def get(self, kind: str) -> Server:
         if kind not in self.started:
@@ -105,9 +110,10 @@ def _fresh_kernels(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "server_pool" not in request.fixturenames:
         return
-    for server in request.getfixturevalue("server_pool").started.values():
+    pool = request.getfixturevalue("server_pool")
+    for kind, server in pool.started.items():
         if server.process.poll() is None:
-            server.shutdown_kernels()
+            server.shutdown_kernels(keep=pool.kept.get(kind, ()))
 
 
 @pytest.fixture(scope="session")
@@ -124,15 +130,34 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     """A new context and page per test; artifacts are saved when the test fails.
 
     Parametrize it indirectly with a number for another devicePixelRatio than 1."""
-    scale = getattr(request, "param", 1)
-    context = browser.new_context(viewport=VIEWPORT, device_scale_factor=scale)
-    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
-    page = context.new_page()
-    watch_page(page)
+    context, page = new_page(browser, getattr(request, "param", 1))
     yield page
     if _failed(request.node):
         save_artifacts(request, page)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def _module_notebooks(browser: Browser, server_pool: ServerPool) -> Iterator[SharedNotebooks]:
+    shared = SharedNotebooks(browser, server_pool.kept)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def shared_notebooks(
+    _module_notebooks: SharedNotebooks, request: pytest.FixtureRequest
+) -> Iterator[SharedNotebooks]:
+    """The module's ``SharedNotebooks``. When the test fails, artifacts are saved from each
+    page it used, which is then closed: the next test opens a fresh one."""
+    shared = _module_notebooks
+    shared.used, shared.test_name = [], request.node.nodeid
+    yield shared
+    if _failed(request.node):
+        for key in dict.fromkeys(shared.used):
+            if key in shared.pages:
+                save_artifacts(request, shared.pages[key][1])
+                shared.discard(key)
 
 
 def _failed(item: pytest.Item) -> bool:

@@ -135,10 +135,20 @@ class BrowserLog:
     def on_page_error(self, error: Error) -> None:
         self.page_errors.append(f"{error.name}: {error.message}\n{error.stack or ''}")
 
+    errors_since: int = 0
+    """Where the page errors of the current test start (a page shared by tests)."""
+
+    def start_test(self, name: str) -> None:
+        """A test starts on this (shared) page: its widget errors are those from now on."""
+        self.console.append(f"[vw-test] ---- {name} starts ----")
+        self.errors_since = len(self.page_errors)
+
     def widget_errors(self) -> list[str]:
-        """The page errors raised by widget code (Jupyter's own start-up noise excluded:
-        Notebook 7.6 throws "reading 'schema'" on every page load)."""
-        return [e for e in self.page_errors if any(src in e for src in WIDGET_SOURCES)]
+        """The page errors raised by widget code since the current test started (Jupyter's
+        own start-up noise excluded: Notebook 7.6 throws "reading 'schema'" on every page
+        load)."""
+        errors = self.page_errors[self.errors_since :]
+        return [e for e in errors if any(src in e for src in WIDGET_SOURCES)]
 
     def text(self) -> str:
         errors = [f"[pageerror] {error}" for error in self.page_errors]
@@ -184,12 +194,54 @@ def open_notebook(page: Page, server: Server, path: str | Path, name: str | None
     return name
 
 
-def run_source(page: Page, server: Server, path: Path, source: str) -> None:
-    """Open a one-cell notebook of ``source`` (written to ``path``) and run it."""
+# JS: put the notebook in focus back as a freshly opened one shows it before its cells run:
+# scrolled to the top, the first cell active in command mode, nothing focused.
+REWIND_JS = f"""
+() => {{
+  const panel = ({PANEL_JS})();
+  const notebook = panel.content;
+  notebook.mode = 'command';
+  notebook.activeCellIndex = 0;
+  notebook.deselectAll();
+  for (const el of [notebook.node, ...notebook.node.querySelectorAll('.jp-WindowedPanel-outer')]) {{
+    el.scrollTop = 0;
+  }}
+  if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+  window.scrollTo(0, 0);
+}}
+"""
+
+
+def notebook_ready(page: Page, name: str, timeout: int = 30_000) -> bool:
+    """Whether ``page`` still shows notebook ``name`` in focus with an idle, connected
+    kernel and no dialog open (waiting up to ``timeout`` ms for the kernel to go idle)."""
+    if page.is_closed() or page.locator(".jp-Dialog").count():
+        return False
+    try:
+        page.wait_for_function(KERNEL_IDLE_JS, arg=name, timeout=timeout, polling=100)
+    except Error:
+        return False
+    return True
+
+
+def rewind_notebook(page: Page) -> None:
+    """Before re-running the cells of a notebook kept open (see ``open_notebook``): the
+    mouse off the widgets, the view scrolled to the top, its first cell active."""
+    page.mouse.move(0, 0)
+    page.evaluate(REWIND_JS)
+
+
+def write_source(path: Path, source: str) -> Path:
+    """Write a one-cell notebook of ``source`` (Python 3 kernel) to ``path``."""
     notebook = new_notebook(cells=[new_code_cell(source)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(notebook, path)
-    open_notebook(page, server, path)
+    return path
+
+
+def run_source(page: Page, server: Server, path: Path, source: str) -> None:
+    """Open a one-cell notebook of ``source`` (written to ``path``) and run it."""
+    open_notebook(page, server, write_source(path, source))
     run_all_cells(page)
 
 

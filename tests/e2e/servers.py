@@ -23,7 +23,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,14 +96,26 @@ class Server:
             body = response.read()
         return json.loads(body) if body else None
 
-    def shutdown_kernels(self) -> None:
-        """Shut down every session and kernel (between tests; not for Voila)."""
+    def shutdown_kernels(self, keep: Collection[str] = ()) -> None:
+        """Shut down every session and kernel (between tests; not for Voila), but those of
+        the sessions of the notebooks named in ``keep`` (paths relative to the root)."""
         if self.kind in ("voila", "dashboard"):
             return
+        kept = set()
         for session in self.api("GET", "sessions"):
-            self.api("DELETE", f"sessions/{session['id']}")
+            if session["path"] in keep:
+                kept.add((session.get("kernel") or {}).get("id"))
+            else:
+                self.api("DELETE", f"sessions/{session['id']}")
         for kernel in self.api("GET", "kernels"):
-            self.api("DELETE", f"kernels/{kernel['id']}")
+            if kernel["id"] not in kept:
+                self.api("DELETE", f"kernels/{kernel['id']}")
+
+    def shutdown_session(self, path: str) -> None:
+        """Shut down the sessions (and their kernels) of notebook ``path``."""
+        for session in self.api("GET", "sessions"):
+            if session["path"] == path:
+                self.api("DELETE", f"sessions/{session['id']}")
 
     def log_tail(self, chars: int = 4000) -> str:
         """The end of the server's log, for failure messages."""

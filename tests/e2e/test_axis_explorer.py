@@ -15,8 +15,11 @@ from .notebook_ui import (
     assert_no_widget_errors,
     execute_in_kernel,
     kernel_json,
+    run_all_cells,
     run_source,
+    write_source,
 )
+from .pages import SharedNotebooks
 from .servers import Server
 
 FAULT = re.compile(r"\bvw-fault\b")
@@ -35,8 +38,12 @@ w"""
 
 
 @pytest.fixture
-def explorer(page: Page, jupyter_server: Server, tmp_path: Path) -> Locator:
-    run_source(page, jupyter_server, tmp_path / "axis_explorer.ipynb", SOURCE)
+def explorer(shared_notebooks: SharedNotebooks, jupyter_server: Server, tmp_path: Path) -> Locator:
+    """The explorer of SOURCE, just run, in a page (per server) the tests of this module
+    share: each test's run makes a new explorer and view. Its page: ``explorer.page``."""
+    path = write_source(tmp_path / "axis_explorer.ipynb", SOURCE)
+    page = shared_notebooks.open(jupyter_server, path)
+    run_all_cells(page)
     root = page.locator(".vw-axis-explorer")
     expect(root).to_have_count(1)
     expect(root.locator(".vw-step")).to_have_text("call 1 of 3")
@@ -62,8 +69,8 @@ def save(root: Locator, name: str) -> None:
     root.screenshot(path=str(path))
 
 
-def test_selectors_rerun_vmap_and_show_errors_in_place(page: Page, explorer: Locator) -> None:
-    root = explorer
+def test_selectors_rerun_vmap_and_show_errors_in_place(explorer: Locator) -> None:
+    root, page = explorer, explorer.page
     expect(root.locator(".vw-code").first).to_have_text(
         "jax.vmap(func, in_axes=(1, 0), out_axes=1)(x, y)"
     )
@@ -102,8 +109,8 @@ def test_selectors_rerun_vmap_and_show_errors_in_place(page: Page, explorer: Loc
     assert_no_widget_errors(page)
 
 
-def test_python_side_changes_redraw(page: Page, explorer: Locator) -> None:
-    root = explorer
+def test_python_side_changes_redraw(explorer: Locator) -> None:
+    root, page = explorer, explorer.page
     execute_in_kernel(page, "w.set_axes(in_axes=(-1, -2), out_axes=-1)")
     expect(root.locator(".vw-code").first).to_have_text(
         "jax.vmap(func, in_axes=(-1, -2), out_axes=-1)(x, y)"
@@ -119,8 +126,8 @@ def test_python_side_changes_redraw(page: Page, explorer: Locator) -> None:
     assert_no_widget_errors(page)
 
 
-def test_animation_plays_steps_and_fills_the_output(page: Page, explorer: Locator) -> None:
-    root = explorer
+def test_animation_plays_steps_and_fills_the_output(explorer: Locator) -> None:
+    root, page = explorer, explorer.page
     cells = root.locator('.vw-leaf[data-path="out"] .vw-cell')
     x_cells = root.locator('.vw-leaf[data-path="x"] .vw-cell')
 

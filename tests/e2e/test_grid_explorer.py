@@ -20,6 +20,7 @@ from .notebook_ui import (
     open_notebook,
     run_all_cells,
 )
+from .pages import SharedNotebooks
 from .servers import Server
 
 NOTEBOOK = "examples/grid_explorer.ipynb"
@@ -68,13 +69,26 @@ def heatmap_of(png: np.ndarray, root: Locator, scale: int = 2) -> np.ndarray:
     ]
 
 
-@pytest.fixture
-def notebook(page: Page, lab_server: Server) -> Page:
-    open_notebook(page, lab_server, NOTEBOOK)
+def run_notebook(page: Page) -> Page:
+    """Run all the cells of the notebook open in ``page``; both widgets drawn."""
     run_all_cells(page)
     expect(page.locator(".vw-grid-explorer")).to_have_count(2)
     expect(widget(page, 0).locator(".vw-ge-image")).to_have_attribute("data-frame-id", "3")
     return page
+
+
+@pytest.fixture
+def notebook(shared_notebooks: SharedNotebooks, lab_server: Server) -> Page:
+    """The notebook, its cells just run, in a page the tests of this module share: each
+    test's cells make new widgets (and views) of their own."""
+    return run_notebook(shared_notebooks.open(lab_server, NOTEBOOK))
+
+
+@pytest.fixture
+def own_notebook(page: Page, lab_server: Server) -> Page:
+    """The notebook, its cells just run, in the test's own ``page``."""
+    open_notebook(page, lab_server, NOTEBOOK)
+    return run_notebook(page)
 
 
 def test_renders_and_follows_the_keyboard(notebook: Page) -> None:
@@ -141,8 +155,8 @@ def test_python_changes_and_resolution_redraw(notebook: Page) -> None:
 
 
 @pytest.mark.parametrize("page", [1, 2, 3], indirect=True, ids=["dpr1", "dpr2", "dpr3"])
-def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(notebook: Page) -> None:
-    page, root = notebook, widget(notebook, 0)
+def test_fine_grid_is_sent_at_display_size_and_hover_reads_its_cells(own_notebook: Page) -> None:
+    page, root = own_notebook, widget(own_notebook, 0)
     # What the view told Python: its plot in device pixels.
     dpr = page.evaluate("window.devicePixelRatio")
     plot = root.locator(".vw-ge-image").bounding_box()

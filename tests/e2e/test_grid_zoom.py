@@ -17,6 +17,7 @@ from .notebook_ui import (
     run_all_cells,
     screenshot,
 )
+from .pages import SharedNotebooks
 from .servers import Server
 
 
@@ -60,9 +61,17 @@ def opened(page: Page, server: Server, notebook: str) -> Locator:
     return page.locator(".vw-grid-explorer").first
 
 
+def rerun(page: Page) -> Locator:
+    """Run all the cells of the notebook open in ``page`` (kept open for the tests of this
+    module: each test's cells make new widgets and views); its first GridExplorer."""
+    run_all_cells(page)
+    return page.locator(".vw-grid-explorer").first
+
+
 @pytest.fixture
-def explorer(page: Page, lab_server: Server) -> tuple[Page, Locator]:
-    root = opened(page, lab_server, "examples/grid_explorer.ipynb")
+def explorer(shared_notebooks: SharedNotebooks, lab_server: Server) -> tuple[Page, Locator]:
+    page = shared_notebooks.open(lab_server, "examples/grid_explorer.ipynb")
+    root = rerun(page)
     expect(root.locator(".vw-ge-image")).to_have_attribute("data-frame-id", "3")
     return page, root
 
@@ -168,8 +177,9 @@ def test_keyboard_zooms_pans_and_goes_home(explorer) -> None:
 
 
 @pytest.fixture
-def fractal(page: Page, lab_server: Server) -> tuple[Page, Locator]:
-    root = opened(page, lab_server, "examples/fractal.ipynb")
+def fractal(shared_notebooks: SharedNotebooks, lab_server: Server) -> tuple[Page, Locator]:
+    page = shared_notebooks.open(lab_server, "examples/fractal.ipynb")
+    root = rerun(page)
     expect(root.locator(".vw-ge-image")).not_to_have_attribute("data-frame-id", "1")
     execute_in_kernel(page, "w = fractal")
     return page, root

@@ -14,6 +14,7 @@ from .notebook_ui import (
     run_all_cells,
     screenshot,
 )
+from .pages import SharedNotebooks
 from .servers import Server
 
 # JS: how many widget views the code cells display (read from the cell models).
@@ -31,6 +32,12 @@ def run_and_count(page: Page, server: Server, notebook: str, expected: dict[str,
     """Open and run ``notebook``; every displayed widget must render (``expected``: how many
     roots of each selector, which together account for every displayed widget)."""
     open_notebook(page, server, notebook)
+    rerun_and_count(page, expected)
+
+
+def rerun_and_count(page: Page, expected: dict[str, int]) -> None:
+    """Run all the cells of the notebook open in ``page``; every displayed widget must
+    render (``expected``: as for ``run_and_count``)."""
     run_all_cells(page)
     for selector, count in expected.items():
         expect(page.locator(selector)).to_have_count(count)
@@ -42,22 +49,19 @@ def run_and_count(page: Page, server: Server, notebook: str, expected: dict[str,
 
 
 @pytest.fixture
-def grid_notebook(page: Page, notebook_server: Server) -> Locator:
-    """examples/grid_explorer.ipynb, run; its first GridExplorer, showing frame 3."""
-    run_and_count(
-        page,
-        notebook_server,
-        "examples/grid_explorer.ipynb",
-        {".vw-grid-explorer": 2, ".bqplot.figure": 1},
-    )
+def grid_notebook(shared_notebooks: SharedNotebooks, notebook_server: Server) -> Locator:
+    """examples/grid_explorer.ipynb, run; its first GridExplorer, showing frame 3. The
+    notebook stays open for the tests of this module (each test's run makes new widgets
+    and views); its page: ``grid_notebook.page``."""
+    page = shared_notebooks.open(notebook_server, "examples/grid_explorer.ipynb")
+    rerun_and_count(page, {".vw-grid-explorer": 2, ".bqplot.figure": 1})
     root = page.locator(".vw-grid-explorer").first
     expect(root.locator(".vw-ge-image")).to_have_attribute("data-frame-id", "3")
     return root
 
 
-def test_grid_explorer_example_runs_and_its_slider_redraws(
-    page: Page, grid_notebook: Locator
-) -> None:
+def test_grid_explorer_example_runs_and_its_slider_redraws(grid_notebook: Locator) -> None:
+    page = grid_notebook.page
     image = grid_notebook.locator(".vw-ge-image")
     before = image.evaluate(PIXELS_JS)
     slider = grid_notebook.get_by_label("a", exact=True)
@@ -72,7 +76,8 @@ def test_grid_explorer_example_runs_and_its_slider_redraws(
     assert_no_widget_errors(page)
 
 
-def test_grid_explorer_slider_follows_the_keyboard(page: Page, grid_notebook: Locator) -> None:
+def test_grid_explorer_slider_follows_the_keyboard(grid_notebook: Locator) -> None:
+    page = grid_notebook.page
     slider = grid_notebook.get_by_label("a", exact=True)
     slider.focus()
     page.keyboard.press("ArrowRight")

@@ -16,7 +16,8 @@ view's Stop button (``{"type": "stop"}``), ends the rest of the evaluation in pr
 the kernel's event loop keeps serving messages meanwhile.
 
 Each view also says how many device pixels its plot has: a grid finer than that is sent as a
-sample the size of the largest open view, at most ``MAX_FRAME_SHAPE``.
+sample the size of the largest open view, at most the figure's plot at devicePixelRatio 2
+(``MAX_FRAME_SHAPE`` at the default size).
 
 f may also be a formula such as ``"sin(a*x) * y"`` (see :mod:`vmapwidget.formula`). With
 ``editable_formula=True`` the frontend shows a text box, and a request may carry
@@ -31,17 +32,22 @@ allocated) and stale or malformed ``vid``/``seq`` are refused with a logged warn
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import traitlets
 
-from vmapwidget.color_range import ColorRange, check_color_range
-from vmapwidget.constants import COLORMAPS, MAX_FRAME_SHAPE
+from vmapwidget.color_range import (
+    ColorRange,
+    ColorScale,
+    check_color_range,
+    check_levels,
+    check_norm,
+    check_scale,
+)
+from vmapwidget.constants import COLORMAPS, MAX_FRAME_SHAPE, max_frame_shape
 from vmapwidget.errors import GridFunctionError, short
-from vmapwidget.formula import FormulaError, parse_formula
+from vmapwidget.formula import parse_formula
 from vmapwidget.grid_evaluator import (
     DEFAULT_FRAME_BUDGET_MS,
     GridEvaluator,
@@ -61,7 +67,7 @@ from vmapwidget.grid_specs import (
     slider_limits,
     widen_limits,
 )
-from vmapwidget.grid_state import STATE_FIELDS, GridState, requested_state
+from vmapwidget.grid_state import GridState
 from vmapwidget.kernels import (
     DEFAULT_MEMORY_BUDGET,
     MAX_RESOLUTION,
@@ -73,29 +79,15 @@ from vmapwidget.kernels import (
 )
 from vmapwidget.widgets.errors import InvalidGridValue
 from vmapwidget.widgets.figure_mirror import FigureMirror
-from vmapwidget.widgets.grid_messages import BadMessage, Message, parse_message
 from vmapwidget.widgets.grid_picture import Picture, PictureViews, sent_as
+from vmapwidget.widgets.grid_requests import BrowserRequest, BrowserRequests
 from vmapwidget.widgets.grid_traits import GridTraits
 from vmapwidget.widgets.grid_views import MAX_VIEWS, Views
 
 __all__ = ["COLORMAPS", "MAX_FRAME_SHAPE", "MAX_VIEWS", "GridExplorer", "InvalidGridValue"]
 
-logger = logging.getLogger("vmapwidget")
 
-
-@dataclass
-class _Request:
-    """A browser request being evaluated: whom to answer, and what to undo if it fails."""
-
-    vid: str
-    seq: int
-    formula: str | None
-    kernel: GridKernel
-    previous: GridKernel
-    answered: bool = False
-
-
-class GridExplorer(GridTraits, PictureViews, FigureMirror):
+class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
     """A live heatmap of ``f(x, y, *params)`` with sliders for every parameter.
 
     ``f`` is evaluated pointwise on a ``resolution × resolution`` grid spanning ``x`` and
@@ -141,8 +133,21 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
     >>> w.color_range = (-1, 1); w.params = {"b": 3}; w.color_limits
     (-1.0, 1.0)
 
-    ``xlabel``, ``ylabel`` (default: the names of x and y) and ``colorbar_label`` (default:
-    none) are drawn on the figure and kept by Save PNG and saved pages; all are settable.
+    ``norm="log"`` colours by log10 of the values (cells at or below 0 get the no-value
+    colour and are counted); ``levels=N`` draws N filled bands of equal width, like
+    ``contourf(levels=N)``, and ``contours=True`` draws labelled iso-lines over the heatmap
+    (at the band edges, or at the colour bar's ticks without levels):
+
+    >>> w = GridExplorer(lambda x, y: 10 ** (2 * x), resolution=8, norm="log", levels=8)
+    >>> [round(v, 3) for v in w.color_limits]
+    [0.01, 100.0]
+
+    ``aspect="equal"`` draws one unit of x as long as one unit of y; ``width`` and ``height``
+    fix the figure's size in CSS pixels (by default it follows its container's width).
+    ``title``, ``xlabel``, ``ylabel`` (default: the names of x and y) and ``colorbar_label``
+    are drawn on the figure. ``sections=True`` shows f along x and along y through the cell
+    under the pointer, beside the plot. Every option is settable and kept by Save PNG and
+    saved pages.
 
     ``encoding`` picks how frames travel to the browser (see :mod:`vmapwidget.grid_frames`):
     ``"uint16"`` (exact colours, tooltip within 1/131072 of the value range), ``"uint8"``
@@ -178,6 +183,14 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
         resolution: int = 128,
         colormap: str = "viridis",
         color_range: ColorRange = "auto",
+        norm: str = "linear",
+        levels: int | None = None,
+        contours: bool = False,
+        sections: bool = False,
+        aspect: str = "auto",
+        width: int | None = None,
+        height: int | None = None,
+        title: str = "",
         xlabel: str | None = None,
         ylabel: str | None = None,
         colorbar_label: str = "",
@@ -203,7 +216,12 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
         x_limits = slider_limits(x_range, x_limits, "x limits")
         y_limits = slider_limits(y_range, y_limits, "y limits")
         check_choice("colormap", colormap, COLORMAPS)
-        color_range = check_color_range(color_range)
+        color_range, norm, levels = (
+            check_color_range(color_range),
+            check_norm(norm),
+            check_levels(levels),
+        )
+        check_scale(color_range, norm)
         check_choice("encoding", encoding, (*ENCODINGS, "auto"))
         self.memory_budget = check_memory_budget(memory_budget)
         self.specs: dict[str, ParamSpec] = {s.name: s for s in specs}
@@ -221,7 +239,7 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
         first = self._evaluator.evaluate(
             GridState({s.name: s.value for s in specs}, x_range, y_range, resolution)
         )
-        self._picture = Picture(first, kernel, color_range)
+        self._picture = Picture(first, kernel, ColorScale(color_range, norm, levels))
         self._applying = True
         super().__init__(
             params=first.state.params,
@@ -230,6 +248,14 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
             resolution=resolution,
             colormap=colormap,
             color_range=color_range,
+            norm=norm,
+            levels=levels,
+            contours=contours,
+            sections=sections,
+            aspect=aspect,
+            width=width,
+            height=height,
+            title=title,
             **({} if xlabel is None else {"xlabel": xlabel}),
             **({} if ylabel is None else {"ylabel": ylabel}),
             colorbar_label=colorbar_label,
@@ -316,10 +342,16 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
             self._apply_traits(self._picture.state)
             raise
 
-    @traitlets.observe("encoding", "color_range")
+    @traitlets.observe("width", "height")
+    def _on_size(self, _change: dict[str, Any]) -> None:
+        self._views.max_shape = max_frame_shape(self.width, self.height)
+        if not self._applying and not sent_as(self._frame_meta, self._views.frame_shape()):
+            self._on_encoding({})
+
+    @traitlets.observe("encoding", "color_range", "norm", "levels")
     def _on_encoding(self, _change: dict[str, Any]) -> None:
         if not self._applying:
-            self._picture.color_range = self.color_range
+            self._picture.scale = ColorScale(self.color_range, self.norm, self.levels)
             frame = self._picture.frame_traits(self.encoding, self._views.frame_shape())
             self._apply_traits(
                 self._picture.state, **frame, _status=self._status_for(None, None, "")
@@ -360,86 +392,9 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
             self._retired_compiles += self._evaluator.kernel.compiles
             self._evaluator.kernel = kernel
 
-    # -- messages from the browser --------------------------------------------------------------
-
-    def _on_browser_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        """Handle a request, view or stop message (see grid_messages)."""
-        try:
-            message = parse_message(content)
-        except BadMessage as exc:
-            logger.warning("GridExplorer ignored %s", exc)
-            return
-        if message.kind == "view":
-            self._on_view(message)
-        elif message.kind == "stop":
-            self._on_stop(message)
-        elif not self._views.accept(message.vid, message.seq):
-            logger.warning("GridExplorer ignored a stale request %s #%d", message.vid, message.seq)
-        else:
-            self._on_request(message)
-
-    def _on_request(self, message: Message) -> None:
-        vid, seq, fields = message.vid, message.seq, message.fields
-        try:
-            unknown = [k for k in fields if k not in STATE_FIELDS and k != "formula"]
-            if unknown:
-                raise ValueError(f"unknown fields {short(unknown)}")
-            state = requested_state(self._picture.state, fields, self.specs, self.dtype)
-            kernel = self._requested_kernel(fields)
-        except FormulaError as exc:
-            logger.warning("GridExplorer refused a formula from the browser: %s", short(str(exc)))
-            self._reply(vid, seq, f"formula: {short(str(exc))}", formula_column=exc.column)
-            return
-        except GridFunctionError as exc:
-            logger.warning("GridExplorer refused a formula from the browser: %s", short(str(exc)))
-            self._reply(vid, seq, f"formula: {short(str(exc))}")
-            return
-        except (ValueError, TypeError, OverflowError) as exc:
-            logger.warning(
-                "GridExplorer ignored invalid values from the browser: %s", short(str(exc))
-            )
-            self._reply(vid, seq, f"ignored invalid values from the browser: {short(str(exc))}")
-            return
-        formula = fields.get("formula")
-        request = _Request(vid, seq, formula, kernel, self.kernel)
-        self._adopt(kernel)
-        try:
-            self._scheduler.submit(state, request)
-        except GridFunctionError as exc:
-            self._on_error(exc, request)
-        except ValueError as exc:  # the state cannot be drawn in this dtype
-            self._adopt(request.previous)
-            logger.warning("GridExplorer ignored values from the browser: %s", short(str(exc)))
-            self._reply(vid, seq, f"ignored invalid values from the browser: {short(str(exc))}")
-
-    def _requested_kernel(self, fields: dict[str, Any]) -> GridKernel:
-        """The kernel for a requested formula, or the current one when there is none."""
-        if "formula" not in fields:
-            return self.kernel
-        if not self.editable_formula:
-            raise ValueError("this widget's formula is not editable")
-        return self._formula_kernel(fields["formula"])
-
-    def _on_view(self, message: Message) -> None:
-        """Remember (or forget) a view's plot size in device pixels; resend the picture if
-        that changes the sample a finer grid is sent as."""
-        self._views.resize(message.vid, message.pixels)
-        if not sent_as(self._frame_meta, self._views.frame_shape()):
-            frame = self._picture.frame_traits(self.encoding, self._views.frame_shape())
-            self._apply_traits(
-                self._picture.state, **frame, _status=self._status_for(None, None, self.error)
-            )
-
-    def _on_stop(self, message: Message) -> None:
-        """End the refinement; always answer, so a view showing a partial picture hides
-        its Stop button even when the evaluation has already ended."""
-        self._scheduler.stop()
-        self._picture.stopped()
-        self._reply(message.vid, None, self.error)
-
     # -- frames from the scheduler --------------------------------------------------------------
 
-    def _on_frame(self, frame: GridFrame, request: _Request) -> None:
+    def _on_frame(self, frame: GridFrame, request: BrowserRequest) -> None:
         self._picture.keep(frame, self.kernel)
         traits = self._picture.frame_traits(self.encoding, self._views.frame_shape())
         if not request.answered:
@@ -453,7 +408,7 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
             _status=self._status_for(request.vid, request.seq, ""),
         )
 
-    def _on_error(self, error: Exception, request: _Request) -> None:
+    def _on_error(self, error: Exception, request: BrowserRequest) -> None:
         if self.kernel is request.kernel:
             self._adopt(request.previous)
         self._picture.progress = {}
@@ -467,8 +422,8 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror):
         :func:`vmapwidget.export_html` and a reloaded page get) carries the frame sampled as
         finely as any display needs, since a saved page cannot ask for another sample."""
         state = super().get_state(key=key, drop_defaults=drop_defaults)
-        if key is None and not sent_as(self._frame_meta, MAX_FRAME_SHAPE):
-            state.update(self._picture.resampled(self._frame_meta, MAX_FRAME_SHAPE))
+        if key is None and not sent_as(self._frame_meta, self._views.max_shape):
+            state.update(self._picture.resampled(self._frame_meta, self._views.max_shape))
         return state
 
     def _status_for(

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from vmapwidget.color_range import ColorRange
+from vmapwidget.color_range import ColorScale
 from vmapwidget.grid_evaluator import GridFrame
 from vmapwidget.grid_frames import encode_grid
 from vmapwidget.kernels import GridKernel
@@ -43,9 +43,9 @@ class Picture:
     counters of what was sent (``stats``, ``frames``, ``replies``)."""
 
     def __init__(
-        self, frame: GridFrame, kernel: GridKernel, color_range: ColorRange = "auto"
+        self, frame: GridFrame, kernel: GridKernel, scale: ColorScale | None = None
     ) -> None:
-        self.color_range = color_range
+        self.scale = scale or ColorScale()
         self.frames = 0
         self.replies = 0
         self.stats: dict[str, Any] = {}
@@ -96,7 +96,7 @@ class Picture:
             encoding = "uint8" if self.grid.size > AUTO_UINT8_CELLS else "uint16"
         if self.detail is not None:
             shape = (min(shape[0], self.detail), min(shape[1], self.detail))
-        meta, data, mask = encode_grid(self.grid, encoding, shape, self.color_range)
+        meta, data, mask = encode_grid(self.grid, encoding, shape, *self.scale)
         self.frames += 1
         meta.update(id=self.frames, x_range=self.state.x_range, y_range=self.state.y_range)
         meta["partial"] = self.partial
@@ -107,8 +107,9 @@ class Picture:
     def resampled(self, meta: dict[str, Any], shape: tuple[int, int]) -> dict[str, Any]:
         """The frame traits of the frame ``meta`` describes, sampled to ``shape``, same id
         (what a saved page needs: it cannot ask for another sample)."""
-        limits = (meta["vmin"], meta["vmax"])
-        sharp, data, mask = encode_grid(self.grid, meta["encoding"], shape, limits)
+        lo, hi = meta["limits"]
+        scale = ColorScale((lo, hi) if lo < hi else "auto", meta["norm"], meta["levels"])
+        sharp, data, mask = encode_grid(self.grid, meta["encoding"], shape, *scale)
         sharp.update(id=meta["id"], x_range=meta["x_range"], y_range=meta["y_range"])
         sharp["partial"] = meta.get("partial", False)
         return {"_frame": data, "_mask": mask, "_frame_meta": sharp}

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import traitlets
 
-from vmapwidget.color_range import ALLOWED, check_color_range
+from vmapwidget.color_range import (
+    ALLOWED,
+    MAX_LEVELS,
+    MIN_LEVELS,
+    NORMS,
+    check_color_range,
+    check_levels,
+    check_scale,
+)
 from vmapwidget.constants import COLORMAPS
 from vmapwidget.errors import short
 from vmapwidget.grid_frames import ENCODINGS
@@ -43,6 +51,60 @@ class ColorRangeTrait(_TraitType):
         except ValueError as exc:
             raise InvalidGridValue(str(exc)) from None
 
+
+class ChoiceTrait(_TraitType):
+    """One of ``choices`` (an :class:`InvalidGridValue` naming them otherwise)."""
+
+    def __init__(self, choices: tuple[Any, ...], default: Any, **kwargs: Any) -> None:
+        super().__init__(default, **kwargs)
+        self.choices = choices
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if isinstance(value, type(self.default_value)) and value in self.choices:
+            return value
+        allowed = ", ".join(repr(c) for c in self.choices)
+        raise InvalidGridValue(f"{self.name} must be one of {allowed}, got {short(repr(value))}")
+
+
+class LevelsTrait(_TraitType):
+    """None (continuous colours) or a number of colour bands."""
+
+    def validate(self, obj: Any, value: Any) -> int | None:
+        try:
+            return check_levels(value)
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
+
+
+class SizeTrait(_TraitType):
+    """None (follow the container) or a size in CSS pixels from ``lo`` to ``hi``."""
+
+    def __init__(self, lo: int, hi: int, **kwargs: Any) -> None:
+        super().__init__(None, allow_none=True, **kwargs)
+        self.lo, self.hi = lo, hi
+
+    def validate(self, obj: Any, value: Any) -> int | None:
+        if value is None or (
+            isinstance(value, int) and not isinstance(value, bool) and self.lo <= value <= self.hi
+        ):
+            return value
+        raise InvalidGridValue(
+            f"{self.name} must be None or an int from {self.lo} to {self.hi} (CSS pixels), "
+            f"got {short(repr(value))}"
+        )
+
+
+class StrictBool(_TraitType):
+    """True or False, nothing else."""
+
+    def validate(self, obj: Any, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        raise InvalidGridValue(f"{self.name} must be True or False, got {short(repr(value))}")
+
+
+FIGURE_WIDTHS, FIGURE_HEIGHTS = (200, 4000), (150, 4000)
+"""The widths and heights a figure may have (CSS pixels)."""
 
 MAX_LABEL = 200
 """The longest axis label, colour bar label or title accepted (characters)."""
@@ -80,10 +142,28 @@ class GridTraits(GuardedWidget):
         sync=True
     )
     resolution = traitlets.Int(help=f"Grid points per axis, 1 … {MAX_RESOLUTION}.").tag(sync=True)
-    colormap = traitlets.Enum(COLORMAPS, default_value="viridis", help="Colour map name.").tag(
+    colormap = ChoiceTrait(COLORMAPS, "viridis", help="Colour map name.").tag(sync=True)
+    color_range = ColorRangeTrait("auto", help=f"What the colours span: {ALLOWED}.").tag(sync=True)
+    norm = ChoiceTrait(NORMS, "linear", help="How values map to colours: linear or log10.").tag(
         sync=True
     )
-    color_range = ColorRangeTrait("auto", help=f"What the colours span: {ALLOWED}.").tag(sync=True)
+    levels = LevelsTrait(
+        None, allow_none=True, help=f"None, or {MIN_LEVELS}–{MAX_LEVELS} filled colour bands."
+    ).tag(sync=True)
+    contours = StrictBool(False, help="Draw labelled iso-lines over the heatmap.").tag(sync=True)
+    sections = StrictBool(False, help="Show f along x and y through the pointer (hover).").tag(
+        sync=True
+    )
+    aspect = ChoiceTrait(("auto", "equal"), "auto", help="'equal': one x unit = one y unit.").tag(
+        sync=True
+    )
+    width = SizeTrait(
+        *FIGURE_WIDTHS, help="Figure width in CSS pixels (None: the container's)."
+    ).tag(sync=True)
+    height = SizeTrait(
+        *FIGURE_HEIGHTS, help="Figure height in CSS pixels (None: the default)."
+    ).tag(sync=True)
+    title = LabelTrait(help="The title above the plot (default: none).").tag(sync=True)
     xlabel = LabelTrait(help="The x axis label (default: x's parameter name).").tag(sync=True)
     ylabel = LabelTrait(help="The y axis label (default: y's parameter name).").tag(sync=True)
     colorbar_label = LabelTrait(help="The colour bar's label (default: none).").tag(sync=True)
@@ -94,9 +174,7 @@ class GridTraits(GuardedWidget):
         traitlets.Float(), traitlets.Float(), help="Span of the y range sliders."
     ).tag(sync=True)
     error = traitlets.Unicode("", help="The last error, shown in the status line.").tag(sync=True)
-    encoding = traitlets.Enum(
-        (*ENCODINGS, "auto"), default_value="auto", help="Wire encoding of frames."
-    )
+    encoding = ChoiceTrait((*ENCODINGS, "auto"), "auto", help="Wire encoding of frames.")
 
     formula = traitlets.Unicode(
         None, allow_none=True, help="The formula drawn (None for a Python function)."
@@ -139,7 +217,20 @@ class GridTraits(GuardedWidget):
     @property
     def color_limits(self) -> tuple[float, float]:
         """The (lo, hi) the picture drawn is coloured against (see ``color_range``)."""
-        return (self._frame_meta["vmin"], self._frame_meta["vmax"])
+        lo, hi = self._frame_meta["limits"]
+        return (lo, hi)
+
+    @traitlets.validate("color_range", "norm")
+    def _valid_scale(self, proposal: dict[str, Any]) -> Any:
+        name, value = proposal["trait"].name, proposal["value"]
+        try:
+            check_scale(
+                value if name == "color_range" else self.color_range,
+                value if name == "norm" else self.norm,
+            )
+        except ValueError as exc:
+            raise InvalidGridValue(str(exc)) from None
+        return value
 
     @traitlets.validate("params")
     def _valid_params(self, proposal: dict[str, Any]) -> dict[str, float]:

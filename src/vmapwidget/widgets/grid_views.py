@@ -27,7 +27,9 @@ MAX_VIEWS = 64
 class Views:
     """Request numbers (latest wins per view) and plot sizes in device pixels."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_shape: tuple[int, int] = MAX_FRAME_SHAPE) -> None:
+        self.max_shape = max_shape
+        """The most columns × rows a frame has (a figure's plot at devicePixelRatio 2)."""
         self._seq: OrderedDict[str, int] = OrderedDict()
         self._pixels: OrderedDict[str, tuple[int, int]] = OrderedDict()
 
@@ -47,12 +49,12 @@ class Views:
 
     def frame_shape(self) -> tuple[int, int]:
         """The most columns × rows a frame needs: the largest open view's plot, at most
-        MAX_FRAME_SHAPE (all of it before any view said its size)."""
+        ``max_shape`` (all of it before any view said its size)."""
         if not self._pixels:
-            return MAX_FRAME_SHAPE
+            return self.max_shape
         width = max(w for w, _ in self._pixels.values())
         height = max(h for _, h in self._pixels.values())
-        return min(width, MAX_FRAME_SHAPE[0]), min(height, MAX_FRAME_SHAPE[1])
+        return min(width, self.max_shape[0]), min(height, self.max_shape[1])
 
 
 def _put(table: OrderedDict[str, _V], key: str, value: _V) -> None:
