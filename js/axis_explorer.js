@@ -6,12 +6,14 @@
 // {type: "applied" | "rejected", for: "axes" | "formula", vid, request, ...}, and only the
 // view named by vid takes the answer (the same widget may be shown in several views).
 import { totalCalls } from "./lib/axis_animation.js";
-import { drawCall, drawCollectiveCall } from "./lib/axis_call.js";
+import { drawCall, drawCollectiveCall, drawDeviceCalls } from "./lib/axis_call.js";
 import { axisPlayer } from "./lib/axis_player.js";
 import { axisSelectors } from "./lib/axis_selectors.js";
 import { codeBlock } from "./lib/code_block.js";
 import { collectiveLabel, momentAt, momentText, totalSteps } from "./lib/collective_timeline.js";
 import { collectiveView } from "./lib/collective_view.js";
+import { devicePicker } from "./lib/device_picker.js";
+import { deviceSplit } from "./lib/device_split.js";
 import { errorText } from "./lib/diagram_layout.js";
 import { h } from "./lib/dom.js";
 import { formulaBox } from "./lib/formula_box.js";
@@ -27,6 +29,7 @@ import { unbatchedView } from "./lib/unbatched_view.js";
  * @typedef {{
  *   diagram: Diagram, unbatched: import("./lib/types.js").Unbatched | null,
  *   formula: string | null, editable_formula: boolean, _formula_names: string[],
+ *   devices?: number, _device_choices?: number[],
  * }} State
  */
 
@@ -53,6 +56,7 @@ function render({ model, el, signal: host }) {
   const unbatchedEl = h("div", { className: "vw-unbatched" });
   const jaxBlock = codeBlock("jax.vmap", signal);
   const loopBlock = codeBlock("the Python loop it replaces", signal);
+  const shardBlock = codeBlock("jax.sharding: the batch over the devices", signal);
   const main = h("div", { className: "vw-main" }, [
     h("div", { className: "vw-diagram" }, [
       h("div", { className: "vw-heading", text: "inputs" }),
@@ -64,7 +68,7 @@ function render({ model, el, signal: host }) {
       errorEl,
       unbatchedEl,
     ]),
-    h("div", { className: "vw-code-panel" }, [jaxBlock.block, loopBlock.block]),
+    h("div", { className: "vw-code-panel" }, [jaxBlock.block, shardBlock.block, loopBlock.block]),
   ]);
   const formula = formulaBox({
     id: `vw-formula-${vid}`,
@@ -80,8 +84,12 @@ function render({ model, el, signal: host }) {
   const diagram = () => model.get("diagram") ?? /** @type {Diagram} */ ({});
   const sizes = () => (diagram().levels ?? []).map((l) => l.size);
   const collectives = () => (diagram().error ? [] : (diagram().collectives ?? []));
+  /** @type {import("./lib/device_split.js").Split | null} */
+  let split = null;
   const describe = (/** @type {number} */ step) =>
-    momentText(momentAt(step, sizes(), collectives()), totalCalls(sizes()), collectives());
+    split
+      ? `step ${step + 1} of ${split.per}: ${split.count} calls at once, one per device`
+      : momentText(momentAt(step, sizes(), collectives()), totalCalls(sizes()), collectives());
   const player = axisPlayer({ status, paint, signal, describe });
   const collectiveEls = collectiveView(collectivesEl);
   const axisChoices = axisSelectors(selectors, {
@@ -93,7 +101,8 @@ function render({ model, el, signal: host }) {
     signal,
   });
   const unbatched = unbatchedView(unbatchedEl, views.unbatched);
-  root.append(formulaRow, selectors, player.el, player.legend, main);
+  const devices = devicePicker(model, { onPick: () => (status.textContent = "updating…"), signal });
+  root.append(formulaRow, selectors, devices.row, player.el, player.legend, devices.note, main);
 
   // The text box is shown only while the notebook's author allows editing.
   function showFormula() {
@@ -105,6 +114,13 @@ function render({ model, el, signal: host }) {
   /** @param {import("./lib/axis_player.js").AnimationState} anim */
   function paint(anim) {
     const d = diagram();
+    if (split) {
+      for (const view of [...views.inputs.values(), ...views.outputs.values()]) view.paint([anim.step]);
+      drawDeviceCalls(callEl, d, split, anim.step);
+      root.dataset.step = String(anim.step);
+      root.dataset.moment = "devices";
+      return;
+    }
     const moment = momentAt(anim.step, sizes(), collectives());
     const indices = moment.kind === "call" ? moment.indices : sizes().map(() => -1);
     const writing = moment.kind === "call" && moment.part === moment.parts - 1;
@@ -122,6 +138,12 @@ function render({ model, el, signal: host }) {
     axisChoices.draw(d);
     syncLeaves(inputsEl, views.inputs, d.inputs ?? [], "input", d.levels ?? [], d.outputs);
     syncLeaves(outputsEl, views.outputs, d.outputs ?? [], "output", d.levels ?? []);
+    split = deviceSplit(d);
+    for (const view of [...views.inputs.values(), ...views.outputs.values()]) view.setDevices(split);
+    devices.sync();
+    devices.explain(split, d.error ? null : (d.sharding?.error ?? null), d.levels?.[0]?.index ?? "b");
+    shardBlock.block.hidden = !d.sharding?.code || Boolean(d.sharding.error);
+    shardBlock.pre.textContent = d.sharding?.code ?? "";
     outputsEl.hidden = Boolean(d.error);
     errorEl.hidden = !d.error;
     errorEl.textContent = d.error ? errorText(d.error, d.error_side) : "";
@@ -137,7 +159,7 @@ function render({ model, el, signal: host }) {
     collectiveEls.draw(d);
     player.showComputing(collectives().length > 0);
     if (!axes.busy) status.textContent = "";
-    player.dispatch({ type: "total", total: totalSteps(sizes(), collectives()) });
+    player.dispatch({ type: "total", total: split ? split.per : totalSteps(sizes(), collectives()) });
   }
 
   /**
@@ -168,6 +190,8 @@ function render({ model, el, signal: host }) {
 
   listenTo(model, signal, [
     ["change:diagram", redraw],
+    ["change:devices", devices.sync],
+    ["change:_device_choices", devices.sync],
     ["change:unbatched", () => unbatched.draw(model.get("unbatched"), diagram())],
     ["change:formula", showFormula],
     ["change:editable_formula", showFormula],

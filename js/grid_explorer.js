@@ -9,6 +9,7 @@
 // This module wires the pieces in lib/: figure, tooltip, sliders, toolbar, status.
 import { colorLock } from "./lib/color_lock.js";
 import { COLORMAP_NAMES } from "./lib/colormaps.js";
+import { deviceToggle, isDeviceLayout } from "./lib/device_overlay.js";
 import { h } from "./lib/dom.js";
 import { formulaBox } from "./lib/formula_box.js";
 import { gridFigure, newerFrame } from "./lib/grid_figure.js";
@@ -28,7 +29,7 @@ import { savePng } from "./lib/save_png.js";
  *   _axis_names: [string, string], colormap: string, color_range: string | [number, number],
  *   xlabel?: string, ylabel?: string, colorbar_label?: string, title?: string,
  *   contours?: boolean, width?: number | null, height?: number | null, aspect?: string,
- *   sections?: boolean,
+ *   sections?: boolean, show_devices?: boolean, _device_layout?: unknown,
  *   formula: string | null,
  *   editable_formula: boolean, error: string, _status: import("./lib/types.js").GridStatus,
  *   _frame_meta: import("./lib/types.js").FrameMeta | null, _frame: DataView | null,
@@ -55,6 +56,10 @@ function render({ model, el, signal: host }) {
     colormapName: () => model.get("colormap"),
     contours: () => model.get("contours") === true,
     size: () => ({ width: model.get("width"), height: model.get("height"), aspect: model.get("aspect") }),
+    devices: () => {
+      const layout = model.get("_device_layout");
+      return model.get("show_devices") === true && isDeviceLayout(layout) ? layout : null;
+    },
     themeHost: el,
     signal,
   });
@@ -85,6 +90,7 @@ function render({ model, el, signal: host }) {
   const save = h("button", { type: "button", text: "Save PNG", title: "Save the figure as a PNG file" });
   const status = gridStatus({ onStop: link.stop, signal });
   const lock = colorLock(model, { signal });
+  const devices = deviceToggle(model, { signal });
   const zoom = gridZoom({
     figure,
     ranges: () => ({
@@ -103,7 +109,7 @@ function render({ model, el, signal: host }) {
   });
   const panel = h("div", { className: "vw-ge-panel" }, [
     controls,
-    h("div", { className: "vw-ge-toolbar" }, [select, lock.button, save, status.stop]),
+    h("div", { className: "vw-ge-toolbar" }, [select, lock.button, devices.button, save, status.stop]),
     h("div", { className: "vw-ge-toolbar vw-ge-view-tools" }, zoom.nodes),
     ...status.nodes,
     sections.el,
@@ -171,6 +177,16 @@ function render({ model, el, signal: host }) {
     ["change:colormap", onColormap],
     ["change:color_range", lock.sync],
     ["change:sections", sections.sync],
+    ...["show_devices", "_device_layout"].map(
+      (name) =>
+        /** @type {[string, () => void]} */ ([
+          `change:${name}`,
+          () => {
+            devices.sync();
+            figure.repaint();
+          },
+        ]),
+    ),
     ...["xlabel", "ylabel", "colorbar_label", "title", "contours", "width", "height", "aspect"].map(
       (name) => /** @type {[string, () => void]} */ ([`change:${name}`, figure.repaint]),
     ),

@@ -122,7 +122,8 @@ def test_a_log_norm_with_values_beyond_a_fixed_range_sends_true_log_values():
     assert meta["encoding"] == "float32" and meta["limits"] == [1.0, 10.0]
     assert (meta["vmin"], meta["vmax"]) == (0.0, 1.0)
     back = decode_grid(meta, data, mask)
-    np.testing.assert_allclose(back[values > 0], values[values > 0], rtol=1e-6)
+    # a float32 log10 and back loses about eps·|ln v| (1.3e-6 at v ≈ 3e4 with older numpy)
+    np.testing.assert_allclose(back[values > 0], values[values > 0], rtol=1e-5)
 
 
 def test_a_grid_with_nothing_positive_draws_no_colours_under_a_log_norm():

@@ -1,6 +1,7 @@
 // The line under AxisExplorer's inputs naming the call shown: "call b = 1: f(x[:, 1], y[1])
 // → out[:, 1]", the current index of each level marked in its colour, and the pattern of
 // every call below it.
+import { stepIndices } from "./device_split.js";
 import { segmentsText } from "./diagram_layout.js";
 import { h } from "./dom.js";
 
@@ -55,4 +56,29 @@ export function drawCollectiveCall(el, label) {
     ]),
     h("div", { className: "vw-call-pattern", text: "no call can go on until every call has reached it" }),
   );
+}
+
+/**
+ * The calls of every device at animation step `step` of `split`: one line per device (its
+ * id and its call), then the pattern of every call.
+ *
+ * @param {HTMLElement} el
+ * @param {Diagram} d
+ * @param {import("./device_split.js").Split} split
+ * @param {number} step
+ */
+export function drawDeviceCalls(el, d, split, step) {
+  const lines = [];
+  let pattern = null;
+  for (const [k, index] of stepIndices(split, step).entries()) {
+    const part = h("div");
+    drawCall(part, d, [index]);
+    const line = part.querySelector(".vw-call-line");
+    if (!line) return drawCall(el, d, [index]);
+    const label = /** @type {HTMLElement} */ (line.querySelector(".vw-call-index"));
+    label.textContent = `device ${split.ids[k]}, call ${d.levels[0].index} = ${index}:`;
+    lines.push(line);
+    pattern = part.querySelector(".vw-call-pattern");
+  }
+  el.replaceChildren(...lines, ...(pattern ? [pattern] : []));
 }

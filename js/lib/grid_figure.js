@@ -8,6 +8,7 @@
 // (to show it transformed, or in a PNG), and `onDrawn` hears of every new frame.
 import { banded, colormap } from "./colormaps.js";
 import { drawContours } from "./contours.js";
+import { drawDeviceBlocks } from "./device_overlay.js";
 import { h } from "./dom.js";
 import { drawChrome, figureLayout, figureSize, themeOf } from "./grid_draw.js";
 import { extent, frameArrays, paintPixels } from "./grid_render.js";
@@ -33,7 +34,8 @@ export function newerFrame(meta, data, mask, drawn) {
 
 /**
  * `labels()` gives the texts drawn beside the axes, above the plot and by the colour bar;
- * `contours()` whether iso-lines are drawn over the heatmap; `size()` the figure's width
+ * `contours()` whether iso-lines are drawn over the heatmap, `devices()` the device blocks
+ * to outline over it (null: none); `size()` the figure's width
  * and height in CSS pixels (null: follow the container) and its aspect ("equal": one unit
  * of x as long as one of y). `relayout()` applies a changed size; the figure also follows
  * its container's width and, with an equal aspect, each frame's ranges. `onResize` hears
@@ -43,9 +45,18 @@ export function newerFrame(meta, data, mask, drawn) {
  *   labels: () => import("./grid_draw.js").Labels, colormapName: () => string,
  *   contours: () => boolean, themeHost: HTMLElement, signal: AbortSignal,
  *   size?: () => { width?: number | null, height?: number | null, aspect?: string },
+ *   devices?: () => import("./device_overlay.js").DeviceLayout | null,
  * }} options
  */
-export function gridFigure({ labels, colormapName, contours, size = () => ({}), themeHost, signal }) {
+export function gridFigure({
+  labels,
+  colormapName,
+  contours,
+  size = () => ({}),
+  devices = () => null,
+  themeHost,
+  signal,
+}) {
   const dpr = window.devicePixelRatio || 1;
   const chrome = h("canvas", { className: "vw-ge-chrome" });
   const plot = h("canvas", { className: "vw-ge-image", role: "img" });
@@ -149,10 +160,12 @@ export function gridFigure({ labels, colormapName, contours, size = () => ({}), 
     if (!frame) return;
     const { meta, arrays } = frame;
     const box = layout.plot;
-    // Iso-lines need the plot's own pixels; without them a pixel per cell is enough.
+    // Iso-lines and outlines need the plot's own pixels; without them a pixel per cell is enough.
     const lines = contours();
-    const width = lines ? Math.round(box.width * scale) : Math.min(meta.nx, Math.round(box.width * scale));
-    const height = lines ? Math.round(box.height * scale) : Math.min(meta.ny, Math.round(box.height * scale));
+    const blocks = devices();
+    const fine = lines || blocks !== null;
+    const width = fine ? Math.round(box.width * scale) : Math.min(meta.nx, Math.round(box.width * scale));
+    const height = fine ? Math.round(box.height * scale) : Math.min(meta.ny, Math.round(box.height * scale));
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;
@@ -163,6 +176,7 @@ export function gridFigure({ labels, colormapName, contours, size = () => ({}), 
     paintPixels(new Uint32Array(pixels.data.buffer), meta, arrays, map, width, height);
     ctx.putImageData(pixels, 0, 0);
     if (lines) drawContours(ctx, meta, arrays, width, height, scale, theme.font);
+    if (blocks) drawDeviceBlocks(ctx, blocks, width, height, scale, theme.font);
   }
 
   /** Paint the frame again (a new colour map, labels or size) and its chrome where that changed. */

@@ -47,7 +47,8 @@ export function statusText(status, meta) {
   const progress = progressText(status.progress);
   if (progress) parts.push(progress);
   else if (meta) parts.push(`${meta.nx} × ${meta.ny}`);
-  parts.push(`kernel ${formatMs(status.kernel_ms)}`);
+  const devices = (status.devices ?? 1) > 1 ? ` on ${status.devices} devices` : "";
+  parts.push(`kernel ${formatMs(status.kernel_ms)}${devices}`);
   parts.push(plural(status.compiles, "compile"), plural(status.frames, "frame"));
   if (meta && meta.nonfinite > 0 && meta.nonfinite === meta.nx * meta.ny) parts.push("no finite values");
   else if (meta && meta.nonfinite > 0) parts.push(`${meta.nonfinite} NaN/inf`);

@@ -1,6 +1,8 @@
 // One array of the AxisExplorer diagram drawn as cells: captions, batch-axis bands, and the
 // cells each call reads (inputs) or writes (outputs). A view is kept across redraws while
 // its leaf's shape stays, so colours glide instead of flashing.
+
+import { cellDevice, deviceIndex, stepIndices } from "./device_split.js";
 import {
   axisCaption,
   binLabel,
@@ -21,6 +23,10 @@ import { h, syncChildren } from "./dom.js";
 /** @typedef {"input" | "output" | "plain"} Role */
 /** @typedef {ReturnType<typeof layoutLeaf>} Layout */
 /** @typedef {Layout["cells"][number]} Cell */
+/** @typedef {import("./device_split.js").Split} Split */
+
+/** Device tints cycle through this many colours (axis_explorer.css). */
+const DEVICE_COLOURS = 8;
 
 /**
  * What decides whether a view can be reused: path, shape, values or not, row or column.
@@ -79,8 +85,10 @@ export class LeafView {
     this.ticks = [];
     /** @type {{ el: HTMLElement, cap: HTMLElement, ranges: Range[] }[]} */
     this.sliceCaptions = [];
-    /** @type {{ el: HTMLElement, cell: Cell }[]} */
+    /** @type {{ el: HTMLElement, cell: Cell, title: string }[]} */
     this.cellEls = [];
+    /** @type {Split | null} */
+    this.split = null;
     const { rows, cols, slices, sliceAxes, rowAxis, colAxis, binned } = this.layout;
     this.el.classList.toggle("vw-binned", binned || !leaf.values);
     slices.forEach((ranges, slice) => {
@@ -127,7 +135,7 @@ export class LeafView {
         );
         const el = h("div", { className: "vw-cell", text: cell.value ?? "" });
         el.title = `${leaf.path}[${cell.ranges.map(binLabel).join(", ")}]`;
-        this.cellEls.push({ el, cell });
+        this.cellEls.push({ el, cell, title: el.title });
         grid.append(el);
       });
     });
@@ -188,9 +196,32 @@ export class LeafView {
   }
 
   /**
+   * Tint each cell by the device that holds it (`split`: the batch over several devices, as
+   * Python's describe_sharding says; null: one device), and paint the calls of all devices
+   * side by side from then on.
+   *
+   * @param {Split | null} split
+   */
+  setDevices(split) {
+    this.split = split;
+    const sharded = split?.leaves.get(this.leaf.path);
+    for (const { el, cell, title } of this.cellEls) {
+      const k = split ? cellDevice(sharded, cell.ranges) : null;
+      if (k === null || !split) {
+        delete el.dataset.device;
+        el.title = title;
+      } else {
+        el.dataset.device = String(k % DEVICE_COLOURS);
+        el.title = `${title} · on device ${split.ids[k]}`;
+      }
+    }
+  }
+
+  /**
    * Colour the cells the call at `indices` reads (inputs) or writes (outputs); before its last
    * collective a call writes nothing yet (`writing` false: its cells are "computing").
-   * Index -1 at every level: no call (a collective is running).
+   * Index -1 at every level: no call (a collective is running). With the batch over several
+   * devices `indices` is [step]: device k's call k·(batch / N) + step, for every k at once.
    *
    * @param {number[]} indices
    * @param {boolean} [writing]
@@ -198,17 +229,32 @@ export class LeafView {
   paint(indices, writing = true) {
     const axes = this.leaf.axes ?? [];
     const animated = this.levels.length > 0 && this.role !== "plain";
+    const split = this.split && indices[0] >= 0 ? this.split : null;
+    const axis = axes[0] ?? null;
+    /** @param {Cell} cell  the indices of the call on the device that holds `cell` */
+    const callOf = (cell) => {
+      if (!split || axis === null) return indices;
+      const k = Math.min(split.count - 1, Math.floor(cell.ranges[axis][0] / split.per));
+      return [deviceIndex(split, k, indices[0])];
+    };
+    const running = split ? stepIndices(split, indices[0]) : null;
+    /**
+     * @param {number} level
+     * @param {[number, number]} range
+     */
+    const now = (level, range) =>
+      (running && level === 0 ? running : [indices[level]]).some((i) => range[0] <= i && i < range[1]);
     for (const { el, cell } of this.cellEls) {
       let state = "plain";
       if (animated) {
-        state = this.role === "input" ? inputCellState(cell, axes, indices) : outputCellState(cell, axes, indices);
+        const at = callOf(cell);
+        state = this.role === "input" ? inputCellState(cell, axes, at) : outputCellState(cell, axes, at);
         if (this.role === "output" && !writing) state = state === "current" ? "computing" : "pending";
       }
       el.dataset.state = state;
     }
     for (const tick of this.ticks) {
-      const index = indices[tick.level];
-      const on = animated && tick.level >= 0 && tick.range[0] <= index && index < tick.range[1];
+      const on = animated && tick.level >= 0 && now(tick.level, tick.range);
       tick.el.classList.toggle("vw-tick-now", on);
     }
     const sliceAxes = this.layout.sliceAxes;
@@ -219,7 +265,7 @@ export class LeafView {
         batched &&
         sliceAxes.every((a, k) => {
           const level = levelOfAxis(axes, a);
-          return level < 0 || (ranges[k][0] <= indices[level] && indices[level] < ranges[k][1]);
+          return level < 0 || now(level, ranges[k]);
         });
       el.classList.toggle("vw-slice-now", on);
     }

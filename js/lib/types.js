@@ -25,6 +25,7 @@
  *   error_side: string | null, error_level: number | null, error_args: number[],
  *   jax_code: string, loop_code: string | null, selectors: Selector[],
  *   collectives?: Collective[], axis_names?: (string | null)[], axis_size?: number | null,
+ *   sharding?: import("./device_split.js").Sharding | null,
  * }} Diagram
  *
  * @typedef {{
@@ -50,6 +51,7 @@
  * @typedef {{
  *   vid?: string | null, seq?: number | null, kernel_ms: number, compiles: number,
  *   frames: number, formula_column?: number | null, progress?: Progress, error?: string,
+ *   devices?: number,
  * }} GridStatus  GridExplorer's `_status`: the request it answers and the last evaluation
  *
  * @typedef {{ lo: number, hi: number, step: number, name: string }} ParamSpec

@@ -23,6 +23,11 @@ test("the status line names the grid, the kernel time, compiles, frames and non-
   assert.equal(statusText(status, meta()), "2 × 2 · kernel 1.2 ms · 1 compile · 3 frames");
   assert.equal(statusText({ ...status, compiles: 2, frames: 1 }, null), "kernel 1.2 ms · 2 compiles · 1 frame");
   assert.match(statusText(status, meta({ nonfinite: 1 })), / · 1 NaN\/inf$/);
+  assert.equal(
+    statusText({ ...status, devices: 4 }, meta()),
+    "2 × 2 · kernel 1.2 ms on 4 devices · 1 compile · 3 frames",
+  );
+  assert.equal(statusText({ ...status, devices: 1 }, meta()), statusText(status, meta()));
   assert.match(statusText(status, meta({ nonfinite: 4 })), / · no finite values$/);
 });
 

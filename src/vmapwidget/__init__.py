@@ -25,6 +25,7 @@ _HOMES = {
     "PlanView": "vmapwidget.widgets",
     "VmapPlan": "vmapwidget.plan",
     "VmapWidgetError": "vmapwidget.errors",
+    "describe_sharding": "vmapwidget.sharding_plan",
     "describe_vmap": "vmapwidget.axis_model",
     "export_html": "vmapwidget.integrations.export",
     "parse_formula": "vmapwidget.formula",
@@ -45,6 +46,7 @@ __all__ = [
     "VmapPlan",
     "VmapWidgetError",
     "__version__",
+    "describe_sharding",
     "describe_vmap",
     "export_html",
     "parse_formula",
@@ -57,6 +59,7 @@ if TYPE_CHECKING:
     from vmapwidget.integrations.export import export_html
     from vmapwidget.kernels import GridFunctionError, GridKernel, GridResult
     from vmapwidget.plan import InputLeaf, OutputLeaf, VmapPlan
+    from vmapwidget.sharding_plan import describe_sharding
     from vmapwidget.widgets import (
         AxisExplorer,
         GridExplorer,

@@ -153,6 +153,8 @@ class GridFrame:
     """Index of the level the newest values came from (``levels - 1``: full resolution)."""
     levels: int
     level_resolution: int
+    level_tile: tuple[int, int]
+    """The tile shape that level is computed in (one kernel call each)."""
     done: float
     """Fraction of all the cells of all levels computed so far (0 … 1)."""
     final: bool
@@ -389,6 +391,7 @@ class GridEvaluator:
             level=index,
             levels=len(ev.levels),
             level_resolution=level.resolution,
+            level_tile=level.tile,
             done=fraction,
             final=final,
             elapsed_ms=elapsed,

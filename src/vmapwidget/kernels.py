@@ -28,10 +28,21 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from vmapwidget.device_mesh import (
+    MAX_DEVICE_BLOCKS,
+    check_devices,
+    global_arrays,
+    grid_blocks,
+    grid_shardings,
+    grid_split,
+    host_values,
+    spans_processes,
+)
 from vmapwidget.errors import GridFunctionError, MemoryBudgetError
 
 __all__ = [
     "DEFAULT_MEMORY_BUDGET",
+    "MAX_DEVICE_BLOCKS",
     "MAX_RESOLUTION",
     "GridFunctionError",
     "GridKernel",
@@ -241,6 +252,12 @@ class GridKernel:
     ``memory_budget`` bytes of working memory (XLA's estimate for the compiled kernel) is
     evaluated in tiles that fit, each a call of one compiled tile shape with the last tile
     padded, so memory stays bounded at any resolution; one call when it fits.
+
+    ``devices`` (None, a number of devices, a list of devices or a ``jax.sharding.Mesh`` of one
+    or two axes) shards each call: x's points over the mesh's first axis, y's over its second,
+    the parameters replicated, the grid sharded as x and y are (JAX's SPMD partitioner). Each
+    call's shape is padded to a multiple of the mesh's shape, and ``memory_budget`` is per
+    device. None: one device, as a plain ``jit``.
     """
 
     def __init__(
@@ -251,8 +268,11 @@ class GridKernel:
         dtype: Any = np.float32,
         cache_size: int = 16,
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
+        devices: Any = None,
     ) -> None:
         self.fun = fun
+        self.mesh = check_devices(devices)
+        self.split = grid_split(self.mesh)
         self.param_names = tuple(param_names)
         self.dtype = check_dtype(dtype)
         self.cache_size = cache_size
@@ -267,7 +287,24 @@ class GridKernel:
         self._check_pointwise()
         unmapped = (None,) * len(self.param_names)
         over_y = jax.vmap(self._pointwise, in_axes=(None, 0, *unmapped))
-        self._grid_fn = jax.jit(jax.vmap(over_y, in_axes=(0, None, *unmapped)))
+        over_grid = jax.vmap(over_y, in_axes=(0, None, *unmapped))
+        self._global = spans_processes(self.mesh)
+        if self.mesh is None:
+            self._grid_fn = jax.jit(over_grid)
+        else:
+            shard_in, shard_out = grid_shardings(self.mesh, len(self.param_names))
+            self._in_shardings = shard_in
+            self._grid_fn = jax.jit(over_grid, in_shardings=shard_in, out_shardings=shard_out)
+
+    @property
+    def device_count(self) -> int:
+        """How many devices each call runs on."""
+        return self.split[0] * self.split[1]
+
+    def padded_shape(self, nx: int, ny: int) -> tuple[int, int]:
+        """The shape an ``nx × ny`` call is compiled for: rounded up to the mesh's shape."""
+        mx, my = self.split
+        return -(-nx // mx) * mx, -(-ny // my) * my
 
     def _pointwise(self, x: Any, y: Any, *params: Any) -> Any:
         return jnp.asarray(self.fun(x, y, *params)).astype(self.dtype)
@@ -305,6 +342,7 @@ class GridKernel:
     def executable(self, nx: int, ny: int) -> tuple[Any, bool]:
         """The compiled kernel for an ``nx × ny`` grid (or tile), and whether it was compiled
         just now. Cached (LRU, ``cache_size`` shapes). Raises GridFunctionError."""
+        nx, ny = self.padded_shape(nx, ny)
         key = (nx, ny, self.dtype.str)
         with self._lock:
             if key in self._compiled:
@@ -362,7 +400,7 @@ class GridKernel:
     def is_compiled(self, nx: int, ny: int) -> bool:
         """Whether the kernel for an ``nx × ny`` grid is compiled (and cached)."""
         with self._lock:
-            return (nx, ny, self.dtype.str) in self._compiled
+            return (*self.padded_shape(nx, ny), self.dtype.str) in self._compiled
 
     def _compiled_near(self, tile: tuple[int, int], nx: int) -> tuple[int, int]:
         """``tile``, or a compiled tile of the same width with half or twice its rows."""
@@ -377,11 +415,14 @@ class GridKernel:
     ) -> np.ndarray:
         """f on the grid of ``x × y`` (at most one tile), evaluated as one ``tile``-shaped
         call with the coordinates padded; shape ``(len(x), len(y))``."""
-        tx, ty = tile
-        executable, _ = self.executable(tx, ty)
+        executable, _ = self.executable(*tile)
+        tx, ty = self.padded_shape(*tile)
         start = time.perf_counter()
         try:
-            values = np.asarray(executable(_pad(x, tx), _pad(y, ty), *params))
+            args: Sequence[Any] = (_pad(x, tx), _pad(y, ty), *params)
+            if self._global:  # a mesh over several processes (jax.distributed)
+                args = global_arrays(args, self._in_shardings)
+            values = host_values(executable(*args))
         except Exception as exc:
             raise GridFunctionError(
                 f"f failed on the grid: {type(exc).__name__}: {_first_line(exc)}"
@@ -391,6 +432,16 @@ class GridKernel:
             self.last_run_ms = run_ms
             self._cost.add(run_ms, tx * ty)
         return values[: len(x), : len(y)]
+
+    def device_blocks(
+        self, nx: int, ny: int, tile: tuple[int, int] | None = None
+    ) -> list[tuple[int, int, int, int, int]]:
+        """Where each device computes an ``nx × ny`` grid evaluated in tiles of ``tile``
+        (default: :meth:`tile_shape`): ``(device id, i0, i1, j0, j1)`` for the cells
+        ``[i0:i1, j0:j1]``, tile by tile, from the output sharding the kernel is compiled
+        with; at most MAX_DEVICE_BLOCKS blocks. One device: one block per tile."""
+        tile = self.tile_shape(nx, ny) if tile is None else tile
+        return grid_blocks(self.mesh, (nx, ny), tile, self.padded_shape(*tile))
 
     @property
     def cost_per_cell_ms(self) -> float | None:

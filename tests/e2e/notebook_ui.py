@@ -330,3 +330,21 @@ def hover_tooltip(page: Page, root: Locator, fx: float = 0.3, fy: float = 0.25) 
     match = TOOLTIP.search(tooltip.inner_text().replace("−", "-"))
     assert match, tooltip.inner_text()
     return tuple(float(part) for part in match.groups())
+
+
+def set_theme(page: Page, dark: bool) -> None:
+    """Switch JupyterLab to its dark (or light) theme and wait until the page shows it. The
+    theme is saved on the server: switch back before the next test."""
+    theme = "JupyterLab Dark" if dark else "JupyterLab Light"
+    page.evaluate(
+        "(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme
+    )
+    light = "false" if dark else "true"
+    page.wait_for_function(f"() => document.body.dataset.jpThemeLight === '{light}'")
+
+
+def save_screenshot(locator: Locator, name: str) -> None:
+    """A screenshot of ``locator`` in the artifacts folder, as ``screenshots/<name>.png``."""
+    path = ARTIFACTS / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    locator.screenshot(path=str(path))

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .notebook_ui import (
+    RUN_TIMEOUT_MS,
     assert_no_widget_errors,
     cell_outputs,
     execute_in_kernel,
@@ -25,7 +26,9 @@ ERROR_TEXT = "in_axes[0] asks to map argument `x` along axis 2"
 def assert_plan_views(page: Page) -> None:
     """The valid card shows its code and batch axes; the invalid one shows the error."""
     views = page.locator(".vw-plan-view")
-    expect(views).to_have_count(2)
+    # Voila loads the widget manager only after the notebook ran: under load (CI's busy
+    # 2 cores, kernels of earlier tests still winding down) the first view took over 20 s.
+    expect(views).to_have_count(2, timeout=RUN_TIMEOUT_MS)
     valid, invalid = views.nth(0), views.nth(1)
     expect(valid.locator(".vw-jax-code")).to_have_text(VALID_CODE)
     expect(valid.locator(".vw-label").first).to_have_text(BATCH_LABEL)

@@ -19,7 +19,7 @@ NOTEBOOK = "examples/tour.ipynb"
 DARK = "JupyterLab Dark"
 # The AxisExplorers of the tour, in order.
 FAULT = re.compile(r"\bvw-fault\b")
-STEPS = ["dense", "zipped", "out1", "out2", "mismatch", "ride_along", "grid", "named"]
+STEPS = ["dense", "zipped", "out1", "out2", "mismatch", "ride_along", "grid", "named", "sharded"]
 # JS: the text outputs of every code cell, read from the cell models (JupyterLab does not
 # render the cells scrolled out of view, so their DOM text is empty).
 OUTPUT_TEXT_JS = """
@@ -47,7 +47,7 @@ def test_tour_runs_and_every_step_renders(page: Page, lab_server: Server) -> Non
     run_all_cells(page)
     explorers = page.locator(".vw-axis-explorer")
     expect(explorers).to_have_count(len(STEPS))
-    expect(page.locator(".vw-grid-explorer")).to_have_count(1)
+    expect(page.locator(".vw-grid-explorer")).to_have_count(2)
     assert_no_widget_errors(page)
     steps = dict(zip(STEPS, (explorers.nth(i) for i in range(len(STEPS))), strict=True))
 
@@ -107,8 +107,28 @@ def test_tour_runs_and_every_step_renders(page: Page, lab_server: Server) -> Non
     expect(named.locator(".vw-collective-chip")).to_have_text(["psum over 'i'"])
     expect(named.locator(".vw-step")).to_have_text("call 1 of 4 · until psum over 'i'")
 
+    # The last chapter: 8 inputs over the 4 devices the notebook's first cell asked for.
+    sharded = steps["sharded"]
+    devices = (
+        leaf(sharded, "out")
+        .locator(".vw-cell")
+        .evaluate_all("(cells) => cells.map((c) => c.dataset.device)")
+    )
+    assert devices == [str(k // 4) for k in range(16)]  # out is (8, 2): two rows a device
+    expect(sharded.locator(".vw-step")).to_have_text("step 1 of 2: 4 calls at once, one per device")
+    expect(sharded.locator(".vw-code-block", has_text="jax.sharding")).to_contain_text(
+        "jax.devices()[:4]"
+    )
+    assert "out [(0, slice(0, 2, None)), (1, slice(2, 4, None))" in outputs
+    sharded_grid = page.locator(".vw-grid-explorer").nth(1)
+    expect(sharded_grid).to_contain_text("on 4 devices")
+    expect(sharded_grid.get_by_role("button", name="Devices")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
     for name, root in steps.items():
         save(root, f"tour-{name}")
+    save(sharded_grid, "tour-sharded-grid")
     assert execute_in_kernel(page, "print(grid.result.shape)") == "(5, 4)\n"
 
     page.evaluate(
@@ -118,5 +138,5 @@ def test_tour_runs_and_every_step_renders(page: Page, lab_server: Server) -> Non
     colour = out1.locator(".vw-leaf-path").first.evaluate("(el) => getComputedStyle(el).color")
     channels = [int(c) for c in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3]]
     assert min(channels) > 128, f"text {colour} is not light on the dark theme"
-    for name in ("dense", "out1", "mismatch", "grid", "named"):
+    for name in ("dense", "out1", "mismatch", "grid", "named", "sharded"):
         save(steps[name], f"tour-{name}-dark")

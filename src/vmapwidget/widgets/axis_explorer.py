@@ -14,6 +14,7 @@ from vmapwidget.diagram import Exploration, call_unbatched, describe, explore
 from vmapwidget.errors import short
 from vmapwidget.formula import FormulaError, parse_formula
 from vmapwidget.plan import VmapPlan
+from vmapwidget.sharding_plan import describe_sharding
 from vmapwidget.widgets._guard import GuardedWidget
 from vmapwidget.widgets._static import bundle
 from vmapwidget.widgets.errors import InvalidWidgetValue
@@ -56,7 +57,14 @@ class AxisExplorer(GuardedWidget):
     … ``xn`` for more than three; see :func:`formula_names` and :mod:`vmapwidget.formula`),
     e.g. ``AxisExplorer("x * y + 1", a, b, in_axes=(0, None))``. Arguments of more than
     :data:`MAX_ARGUMENT_CELLS` cells in all are refused. The browser only sends selector
-    choices, each checked against the selectors on show; anything else is rejected and logged.
+    choices, each checked against the selectors on show, and ``devices``; anything else is
+    rejected and logged.
+
+    ``devices`` (one of ``1, 2, 4, …`` up to the local devices) shows the batch sharded over
+    that many devices as :func:`vmapwidget.describe_sharding` describes it: the diagram's
+    ``sharding`` says which device holds which slice of every input and output; the view
+    tints the cells by device, runs the calls of all devices side by side and shows the
+    ``jax.sharding`` code. Only for a single vmap of positional arguments.
 
     ``in_axes`` given as a pytree (e.g. a dict for a dict argument) is shown read-only; the
     selectors then cover only the arguments whose entry is an int or None.
@@ -117,6 +125,11 @@ class AxisExplorer(GuardedWidget):
     editable_formula = traitlets.Bool(
         False, help="Show a text box where the page's visitor edits the formula (live)."
     ).tag(sync=True)
+    devices = traitlets.Int(
+        1, help="How many devices the batch is sharded over (one of device_choices)."
+    ).tag(sync=True)
+    _device_choices: traitlets.List[int] = traitlets.List(traitlets.Int()).tag(sync=True)
+    _browser_writable = frozenset({"devices"})
     _formula_names = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
     def __init__(
@@ -130,6 +143,7 @@ class AxisExplorer(GuardedWidget):
         axis_name: Any = None,
         spmd_axis_name: Any = None,
         editable_formula: bool = False,
+        devices: int = 1,
         _depth: int = 1,
         _axis_names: Sequence[Any] = (),
         **kwargs: Any,
@@ -162,6 +176,8 @@ class AxisExplorer(GuardedWidget):
         super().__init__(
             in_axes=in_axes,
             out_axes=out_axes,
+            _device_choices=self._choices_of_devices(),
+            devices=devices,
             formula=formula,
             editable_formula=bool(editable_formula),
             _formula_names=formula_names(len(args)),
@@ -214,7 +230,31 @@ class AxisExplorer(GuardedWidget):
             )
         return value
 
-    @traitlets.observe("in_axes", "out_axes")
+    def _choices_of_devices(self) -> list[int]:
+        """1, 2, 4, … up to the local devices; only 1 where the batch cannot be sharded here
+        (a nest, keyword arguments, axis_size, axis names)."""
+        if self._depth > 1 or self._kwargs or any(v is not None for v in self._options.values()):
+            return [1]
+        count = len(jax.local_devices())
+        return [n for n in (2**k for k in range(count.bit_length())) if n <= count]
+
+    @traitlets.validate("devices")
+    def _check_devices(self, proposal: dict[str, Any]) -> int:
+        value, choices = proposal["value"], self._device_choices
+        if value not in choices:
+            hint = (
+                ""
+                if len(choices) > 1 or self._depth > 1
+                else (
+                    "; on CPU, start Python with XLA_FLAGS=--xla_force_host_platform_device_count=8"
+                )
+            )
+            raise InvalidWidgetValue(
+                f"devices={value!r} is not a choice here: choose one of {choices}{hint}"
+            )
+        return int(value)
+
+    @traitlets.observe("in_axes", "out_axes", "devices")
     def _on_axes(self, _change: dict[str, Any]) -> None:
         if not self._applying:
             self._refresh()
@@ -281,7 +321,17 @@ class AxisExplorer(GuardedWidget):
             self._axis_names,
             **self._options,
         )
-        self.diagram = describe(self._exploration, self._out_options)
+        diagram = describe(self._exploration, self._out_options)
+        if self.devices > 1:
+            sharding = describe_sharding(
+                self._fun,
+                *self._args,
+                in_axes=self.in_axes,
+                out_axes=self.out_axes,
+                devices=self.devices,
+            )
+            diagram["sharding"] = sharding.to_json()
+        self.diagram = diagram
         known = [c for c in self._exploration.out_axis_options if c is not None]
         if len(known) == self._depth:
             self._out_options = known

@@ -46,6 +46,7 @@ from vmapwidget.color_range import (
     check_scale,
 )
 from vmapwidget.constants import COLORMAPS, MAX_FRAME_SHAPE, max_frame_shape
+from vmapwidget.device_mesh import check_devices
 from vmapwidget.errors import GridFunctionError, short
 from vmapwidget.formula import parse_formula
 from vmapwidget.grid_evaluator import (
@@ -149,6 +150,13 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
     under the pointer, beside the plot. Every option is settable and kept by Save PNG and
     saved pages.
 
+    ``devices`` shards every evaluation over several devices (see
+    :class:`~vmapwidget.kernels.GridKernel`): a number N (the first N local devices), a list
+    of devices or a ``jax.sharding.Mesh`` of one axis (x's rows split) or two (x's and y's).
+    ``memory_budget`` is then per device; ``stats["devices"]`` says how many there are and
+    :attr:`device_layout` which cells each computes; ``show_devices=True`` (or the toolbar's
+    Devices button) outlines those cells over the heatmap. Default None: one device.
+
     ``encoding`` picks how frames travel to the browser (see :mod:`vmapwidget.grid_frames`):
     ``"uint16"`` (exact colours, tooltip within 1/131072 of the value range), ``"uint8"``
     (the colour index itself: half the bytes, the same colours, tooltip to 1/512 of the
@@ -166,9 +174,9 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
     stats : dict
         ``compiles``, ``kernel_ms`` (of the last full-resolution frame), ``compile_ms``,
         ``encode_ms``, ``frames``, ``bytes`` (of the last frame), ``nonfinite`` (cells that
-        are NaN or ±inf), ``tiles`` (kernel calls per full-resolution frame) and
-        ``cost_per_cell_ms``. ``compiles`` counts every compilation, of every function the
-        widget has shown.
+        are NaN or ±inf), ``tiles`` (kernel calls per full-resolution frame),
+        ``cost_per_cell_ms`` and ``devices`` (how many devices each call runs on).
+        ``compiles`` counts every compilation, of every function the widget has shown.
     formula : str or None
         The formula drawn, or None when f is a Python function; settable (a bad formula
         raises :class:`~vmapwidget.FormulaError` and changes nothing).
@@ -187,6 +195,7 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
         levels: int | None = None,
         contours: bool = False,
         sections: bool = False,
+        show_devices: bool = False,
         aspect: str = "auto",
         width: int | None = None,
         height: int | None = None,
@@ -201,6 +210,7 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
         memory_budget: int = DEFAULT_MEMORY_BUDGET,
         frame_budget_ms: float = DEFAULT_FRAME_BUDGET_MS,
         dtype: str = "float32",
+        devices: Any = None,
         **param_ranges: Any,
     ) -> None:
         formula = fun if isinstance(fun, str) else None
@@ -224,10 +234,17 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
         check_scale(color_range, norm)
         check_choice("encoding", encoding, (*ENCODINGS, "auto"))
         self.memory_budget = check_memory_budget(memory_budget)
+        self.devices = check_devices(devices)
         self.specs: dict[str, ParamSpec] = {s.name: s for s in specs}
         names = [s.name for s in specs]
         kernel_fun = fun if extra_parameters(fun) is None else keyword_caller(fun, names)
-        kernel = GridKernel(kernel_fun, names, dtype=self.dtype, memory_budget=self.memory_budget)
+        kernel = GridKernel(
+            kernel_fun,
+            names,
+            dtype=self.dtype,
+            memory_budget=self.memory_budget,
+            devices=self.devices,
+        )
         self._evaluator = GridEvaluator(kernel, frame_budget_ms=check_frame_budget(frame_budget_ms))
         self._scheduler = GridScheduler(
             self._evaluator, on_frame=self._on_frame, on_error=self._on_error
@@ -236,6 +253,8 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
         self._retired_compiles = 0
         self._views = Views()
         self._frame_callbacks: list[Callable[[], None]] = []
+        self._layout_for: tuple[GridKernel, int, tuple[int, int]] | None = None
+        self._layout: dict[str, Any] = {}
         first = self._evaluator.evaluate(
             GridState({s.name: s.value for s in specs}, x_range, y_range, resolution)
         )
@@ -252,6 +271,8 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
             levels=levels,
             contours=contours,
             sections=sections,
+            show_devices=show_devices,
+            _device_layout=self._device_layout_json(),
             aspect=aspect,
             width=width,
             height=height,
@@ -291,6 +312,25 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
     def stats(self) -> dict[str, Any]:
         """Counters of the kernel and the frames (see the class docstring)."""
         return {**self._picture.stats, "compiles": self._compiles(), "frames": self._picture.frames}
+
+    @property
+    def device_layout(self) -> list[tuple[int, int, int, int, int]]:
+        """Which device computes which cells of the grid drawn: ``(device id, i0, i1, j0,
+        j1)`` for ``grid[i0:i1, j0:j1]``, tile by tile, from the kernel's output sharding
+        (at most ``MAX_DEVICE_BLOCKS`` blocks). While a picture is being refined, the
+        cells of the coarse level drawn."""
+        n, tile = self._picture.level
+        return self.kernel.device_blocks(n, n, tile)
+
+    def _device_layout_json(self) -> dict[str, Any]:
+        """The device blocks of the level whose values are the newest in the picture."""
+        n, tile = self._picture.level
+        key = (self.kernel, n, tile)
+        if self._layout_for != key:
+            blocks = [list(block) for block in self.kernel.device_blocks(n, n, tile)]
+            self._layout = {"n": [n, n], "devices": self.kernel.device_count, "blocks": blocks}
+            self._layout_for = key
+        return self._layout
 
     def on_frame(self, callback: Callable[[], None]) -> None:
         """Call ``callback()`` after every new picture (read ``grid``, ``x`` and ``y``)."""
@@ -385,7 +425,13 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
         """A kernel for a formula of x, y and the parameters. FormulaError, GridFunctionError."""
         names = list(self.specs)
         function = parse_formula(text, ["x", "y", *names])
-        return GridKernel(function, names, dtype=self.dtype, memory_budget=self.memory_budget)
+        return GridKernel(
+            function,
+            names,
+            dtype=self.dtype,
+            memory_budget=self.memory_budget,
+            devices=self.devices,
+        )
 
     def _adopt(self, kernel: GridKernel) -> None:
         if kernel is not self._evaluator.kernel:
@@ -448,6 +494,8 @@ class GridExplorer(GridTraits, PictureViews, FigureMirror, BrowserRequests):
                 self.y_limits = widen_limits(self.y_limits, state.y_range)
                 for name, value in extra.items():
                     setattr(self, name, value)
+                if "_frame_meta" in extra:
+                    self._device_layout = self._device_layout_json()
         finally:
             self._applying = False
         if "_frame_meta" in extra:

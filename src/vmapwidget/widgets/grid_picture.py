@@ -55,6 +55,8 @@ class Picture:
     def keep(self, frame: GridFrame, kernel: GridKernel) -> None:
         """Make ``frame`` the picture drawn; a final frame updates the kernel's stats."""
         self.grid, self.x, self.y, self.state = frame.values, frame.x, frame.y, frame.state
+        # the resolution and tile shape of the level the newest values came from
+        self.level = (frame.level_resolution, frame.level_tile)
         # A first, coarse level upsampled: a sample at its own resolution is the same picture.
         self.detail = frame.level_resolution if frame.level == 0 and frame.levels > 1 else None
         self.progress = {
@@ -74,10 +76,10 @@ class Picture:
             compile_ms=kernel.last_compile_ms,
             nonfinite=frame.nonfinite,
             cost_per_cell_ms=kernel.cost_per_cell_ms,
+            devices=kernel.device_count,
         )
-        if frame.levels == 1:
-            tile = kernel.tile_shape(n, n)
-            self.stats["tiles"] = -(-n // tile[0]) * -(-n // tile[1])
+        tile = frame.level_tile
+        self.stats["tiles"] = -(-n // tile[0]) * -(-n // tile[1])
 
     @property
     def partial(self) -> bool:

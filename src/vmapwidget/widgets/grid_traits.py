@@ -154,6 +154,9 @@ class GridTraits(GuardedWidget):
     sections = StrictBool(False, help="Show f along x and y through the pointer (hover).").tag(
         sync=True
     )
+    show_devices = StrictBool(
+        False, help="Outline the cells each device computes (with devices=)."
+    ).tag(sync=True)
     aspect = ChoiceTrait(("auto", "equal"), "auto", help="'equal': one x unit = one y unit.").tag(
         sync=True
     )
@@ -183,7 +186,7 @@ class GridTraits(GuardedWidget):
         False, help="Show a text box where the page's visitor edits the formula (live)."
     ).tag(sync=True)
 
-    _browser_writable = frozenset({"colormap", "color_range"})
+    _browser_writable = frozenset({"colormap", "color_range", "show_devices"})
     _specs: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _axis_names = traitlets.Tuple(traitlets.Unicode(), traitlets.Unicode()).tag(sync=True)
     _resolution_steps: traitlets.List[int] = traitlets.List().tag(sync=True)
@@ -195,6 +198,9 @@ class GridTraits(GuardedWidget):
         help="[x_range, y_range] it was made with (Home)."
     ).tag(sync=True)
     _dtype = traitlets.Unicode("float32", help="The dtype f is evaluated in.").tag(sync=True)
+    _device_layout = traitlets.Dict(
+        help="{n: [nx, ny], devices, blocks: [[device id, i0, i1, j0, j1], ...]}"
+    ).tag(sync=True)
 
     @property
     def state(self) -> GridState:
