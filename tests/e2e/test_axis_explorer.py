@@ -79,7 +79,8 @@ def test_selectors_rerun_vmap_and_show_errors_in_place(explorer: Locator) -> Non
     expect(root.locator(".vw-code").first).to_have_text(
         "jax.vmap(func, in_axes=(1, 0), out_axes=0)(x, y)"
     )
-    expect(root.locator(".vw-code").nth(1)).to_contain_text("jnp.stack(results, axis=0)")
+    loop = root.locator(".vw-code-block", has_text="the Python loop it replaces")
+    expect(loop).to_contain_text("jnp.stack(results, axis=0)")
     expect(radio(root, "out_axes", "0")).to_be_checked()
     assert execute_in_kernel(page, "print(w.out_axes, w.result.shape)") == "0 (3, 1)\n"
 

@@ -89,7 +89,7 @@ def test_tour_runs_and_a_selector_redraws(page: Page, notebook_server: Server) -
         page,
         notebook_server,
         "examples/tour.ipynb",
-        {".vw-axis-explorer": 8, ".vw-grid-explorer": 1},
+        {".vw-axis-explorer": 9, ".vw-grid-explorer": 2},
     )
     out1 = page.locator(".vw-axis-explorer").nth(2)
     shape = out1.locator('.vw-leaf[data-path="out"] .vw-leaf-shape')
