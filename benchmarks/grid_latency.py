@@ -28,7 +28,7 @@ fast as Playwright sends them. Presses are spaced by 40 ms plus a random part of
 frame, so they meet the display's frames at every phase; 10 warm-up presses precede each
 series.
 
-    python benchmarks/grid_latency.py [--presses 25] [--sizes 64 256 512 1024]
+    python benchmarks/grid_latency.py [--presses 25] [--sizes 64 256 512 1024] [--src CHECKOUT]
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import os
 import random
 import signal
 import statistics
@@ -57,7 +58,7 @@ from tests.e2e.notebook_ui import (  # noqa: E402
     open_notebook,
     wait_for_idle,
 )
-from tests.e2e.servers import Server, start_server  # noqa: E402
+from tests.e2e.servers import SERVER_PYTHON, Server, start_server  # noqa: E402
 from vmapwidget.integrations.server_extension import LOG_LINE as NODELAY_LOG_LINE  # noqa: E402
 
 APPROACHES = (
@@ -177,6 +178,8 @@ def make_label(n):
     s, label = slider(), ipw.Label("–")
     s.observe(lambda c: setattr(label, "value", f"{float(grid(n, c['new'])[0, 0]):.6f}"), "value")
     return ipw.VBox([s, label])
+
+SETUP_DONE = True
 """
 
 # Page-side instrumentation: WebSocket sends/receives and the keydown time.
@@ -324,13 +327,17 @@ def open_settled(
     playwright: Playwright, server: Server, path: Path, init_js: str
 ) -> tuple[Browser, Page]:
     """Chromium with ``init_js`` in every page, notebook ``path`` open in ``server``, its
-    first cell run, and JupyterLab given SETTLE_MS to finish its start-up work."""
+    first cell run (it must end by setting ``SETUP_DONE``), and JupyterLab given SETTLE_MS to
+    finish its start-up work."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     page.add_init_script(init_js)
     open_notebook(page, server, path)
     page.evaluate(RUN_CELL_JS, 0)
     wait_for_idle(page)
+    if execute_in_kernel(page, "print('SETUP_DONE' in globals())") != "True\n":
+        output = page.locator(".jp-Cell").first.locator(".jp-OutputArea").inner_text()
+        sys.exit(f"grid_latency: the setup cell failed in {SERVER_PYTHON}:\n{output[-2000:]}")
     # JupyterLab keeps busy for a few seconds after it opens a notebook and starts a kernel;
     # whichever case ran first used to pay for it.
     page.wait_for_timeout(SETTLE_MS)
@@ -413,6 +420,14 @@ def hops(presses: list[dict], log: list[dict], ws: dict) -> dict[str, float]:
     return {name: statistics.median(v) for name, v in rows.items() if v}
 
 
+def use_source(src: Path) -> None:
+    """Make the servers and kernels started from now on import vmapwidget from ``src`` (a
+    checkout, or its ``src`` tree, with its JS built)."""
+    src = src.resolve()
+    src = src / "src" if (src / "src" / "vmapwidget").is_dir() else src
+    os.environ["PYTHONPATH"] = f"{src}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=25)
@@ -433,7 +448,12 @@ def main() -> None:
         help="disable vmapwidget.integrations.server_extension "
         "(leave Nagle on for kernel WebSockets)",
     )
+    parser.add_argument(
+        "--src", type=Path, help="run the server and kernels on this checkout instead"
+    )
     args = parser.parse_args()
+    if args.src is not None:
+        use_source(args.src)
     approaches = [a for a in args.approaches if a in APPROACHES]
     if "imagegl" in approaches and importlib.util.find_spec("bqplot_image_gl") is None:
         print("bqplot-image-gl is not installed: skipping the ImageGL column")

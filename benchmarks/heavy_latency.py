@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import signal
 import statistics
@@ -49,7 +48,7 @@ from playwright.sync_api import Page, sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-from grid_latency import CLEAR_CELL_JS, RUN_CELL_JS, open_settled
+from grid_latency import CLEAR_CELL_JS, RUN_CELL_JS, open_settled, use_source
 from heavy_functions import FRACTAL
 
 from tests.e2e.notebook_ui import PANEL_JS, execute_in_kernel, wait_for_idle
@@ -148,6 +147,8 @@ def kernel_alone(n, iterations=256, repeats=5):
         kernel.evaluate((-2.2, 0.8), (-1.5, 1.5), n, {"iterations": iterations})
         times.append((time.perf_counter() - start) * 1e3)
     return statistics.median(times)
+
+SETUP_DONE = True
 """.replace("%FRACTAL%", FRACTAL)
 
 CELLS = {
@@ -392,9 +393,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print the fractal's timelines")
     args = parser.parse_args()
     if args.src is not None:
-        src = args.src.resolve()
-        src = src / "src" if (src / "src" / "vmapwidget").is_dir() else src
-        os.environ["PYTHONPATH"] = f"{src}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"
+        use_source(args.src)
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     order = ["wave", "label", "zoom", "fractal"]
