@@ -338,6 +338,8 @@ def open_settled(
     if execute_in_kernel(page, "print('SETUP_DONE' in globals())") != "True\n":
         output = page.locator(".jp-Cell").first.locator(".jp-OutputArea").inner_text()
         sys.exit(f"grid_latency: the setup cell failed in {SERVER_PYTHON}:\n{output[-2000:]}")
+    where = execute_in_kernel(page, "import vmapwidget; print(vmapwidget.__file__)").strip()
+    print(f"kernel: vmapwidget from {where}", flush=True)
     # JupyterLab keeps busy for a few seconds after it opens a notebook and starts a kernel;
     # whichever case ran first used to pay for it.
     page.wait_for_timeout(SETTLE_MS)
