@@ -9,7 +9,8 @@ All servers on 127.0.0.1, started and stopped by this script; every loop is boun
    context, median of ``--visits``; and the same for a notebook of one ipywidgets.Label
    (Voila's own floor on this machine).
 3. N visitors (the widget protocol over their own kernel WebSockets, ``tests/e2e/visitors``)
-   arrive together and drag a slider for ``--seconds``: per-visitor p50/p95 of request →
+   arrive together and drag a slider for ``--seconds`` (a request once the last one is
+   answered, at most 60 a second as a pointer drag's events): per-visitor p50/p95 of request →
    final frame, errors, stale frames, server and kernel memory; then leave, and the time
    until only the pool's kernels remain.
 4. Hostile visitors: one visitor drags alone, then again while others send every malformed
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import random
 import shutil
 import signal
@@ -38,6 +40,7 @@ from pathlib import Path
 import nbformat
 import psutil
 from playwright.sync_api import Page, sync_playwright
+from tornado.websocket import WebSocketClosedError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -51,6 +54,7 @@ from tests.e2e.test_dashboard_launcher import (
 )
 from tests.e2e.test_ws_guard import closed_code, connect, hostile_frames
 from tests.e2e.visitors import Visitor, drag
+from vmapwidget.integrations.ws_frames import V1_SUBPROTOCOL
 
 SLIDER_SOURCE = """\
 import jax.numpy as jnp
@@ -197,6 +201,7 @@ async def crowd(server: Server, n: int, seconds: float) -> dict:
         "p95_ms": max(p95),
         "frames": sum(len(v.latencies_ms) for v in visitors),
         "errors": sum(len(v.errors) for v in visitors),
+        "error_texts": [e for v in visitors for e in v.errors][:3],
         "stale": sum(v.stale for v in visitors),
         **sampled,
     }
@@ -209,19 +214,25 @@ async def hostile_neighbours(server: Server, seconds: float, flood: int) -> dict
     alone = statistics.median(victim.latencies_ms)
     victim.latencies_ms.clear()
     attacker = await Visitor.arrive(server)  # a visit of its own: the page gives a kernel
-    sent = {"malformed": 0, "closed": 0, "flood": 0}
+    sent = {"malformed": 0, "closed": 0, "flood": 0, "flood_closed": 0}
 
     async def attack() -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             for protocol, frame in hostile_frames():
                 ws = await connect(server, attacker.kernel_id, protocol)
-                await ws.write_message(frame, binary=isinstance(frame, bytes))
+                # standalone Voila closes a legacy-protocol socket at once: maybe before this
+                with contextlib.suppress(WebSocketClosedError):
+                    await ws.write_message(frame, binary=isinstance(frame, bytes))
                 sent["malformed"] += 1
                 sent["closed"] += await closed_code(ws) is not None
-            for _ in range(flood):
-                await attacker.send("kernel_info_request", {})
-                sent["flood"] += 1
+            try:
+                for _ in range(flood):
+                    await attacker.send("kernel_info_request", {})
+                    sent["flood"] += 1
+            except WebSocketClosedError:  # the guard's rate limit: the flood comes back
+                sent["flood_closed"] += 1
+                attacker.ws = await connect(server, attacker.kernel_id, V1_SUBPROTOCOL)
 
     await asyncio.gather(drag(victim, seconds), attack())
     beside = statistics.median(victim.latencies_ms)
@@ -232,13 +243,16 @@ async def hostile_neighbours(server: Server, seconds: float, flood: int) -> dict
 
 
 async def cycles(server: Server, count: int) -> dict:
-    errors = 0
-    for _ in range(count):
+    """``count`` visits; errors, and the server's memory after every 25th."""
+    errors, server_mb = 0, []
+    for done in range(1, count + 1):
         visitor = await Visitor.arrive(server)
         await visitor.slide({"a": 1.5})
         errors += len(visitor.errors)
         visitor.leave()
-    return {"errors": errors}
+        if done % 25 == 0:
+            server_mb.append(memory_mb(server)["server_mb"])
+    return {"errors": errors, "server_every_25_mb": server_mb}
 
 
 def timed(label: str, fn: Callable[[], object]) -> object:
@@ -357,19 +371,23 @@ def report(results: dict, args: argparse.Namespace) -> None:
             f"{row['errors']} | {row['stale']} | {row.get('server_mb', 0):.0f} | "
             f"{row.get('kernel_mb', 0):.0f} | {row['kernels_left']} | {row['gone_s']:.0f} |"
         )
+    for n, row in results["crowd"].items():
+        for text in row.get("error_texts", []):
+            print(f"N = {n}: {text}")
     print(f"\nLargest N with p50 within 2× of N = {next(iter(results['crowd']))}: {largest}")
     h = results["hostile"]
     print(
         f"\n## Hostile visitors\n\nalone {h['alone_ms']:.1f} ms, beside hostile sockets "
         f"{h['beside_ms']:.1f} ms ({h['beside_ms'] / h['alone_ms']:.2f}×); errors "
         f"{h['errors']}; malformed frames {h['malformed']} (sockets closed {h['closed']}), "
-        f"flood {h['flood']} frames"
+        f"flood {h['flood']} frames (sockets closed by the rate limit {h['flood_closed']})"
     )
     c = results["cycles"]
     print(
         f"\n## {args.cycles} open/close visits\n\nerrors {c['errors']}; kernels left beyond "
         f"the pool {c['kernels_left']} ({c['gone_s']:.0f} s after the last); server "
-        f"{c['server_before_mb']:.0f} → {c['server_after_mb']:.0f} MB"
+        f"{c['server_before_mb']:.0f} → {c['server_after_mb']:.0f} MB (after every 25 visits: "
+        f"{', '.join(f'{mb:.0f}' for mb in c['server_every_25_mb'])} MB)"
     )
 
 

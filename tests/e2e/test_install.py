@@ -7,14 +7,19 @@ kernel, of the browser suite then runs from there with only that venv's bin on P
 
 from __future__ import annotations
 
+import json
 import os
+import secrets
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
-from .notebook_ui import execute_in_kernel, open_notebook
-from .servers import Server
+from .notebook_ui import REPO, execute_in_kernel, open_notebook
+from .servers import DASHBOARD_NOTEBOOK, Server, free_port, isolated_env, wait_until_ready
 
 WHEEL_PYTHON = os.environ.get("VMAPWIDGET_E2E_PYTHON")
 
@@ -55,3 +60,67 @@ def test_servers_and_kernels_run_the_pinned_versions(page: Page, jupyter_server:
     assert page.evaluate("window.jupyterapp.version").startswith(
         pins["jupyterlab"] if jupyter_server.kind == "lab" else pins["notebook"]
     )
+
+
+EXTRA_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "probe",
+            "metadata": {},
+            "outputs": [],
+            "source": "import sys, ipykernel, voila, vmapwidget\nprint('kernel in', sys.prefix)",
+        }
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+@pytest.mark.skipif(not WHEEL_PYTHON, reason="VMAPWIDGET_E2E_PYTHON is not set (no wheel built)")
+@pytest.mark.skipif(bool(PINS), reason="the extra's newest versions do not depend on the pins")
+def test_the_voila_extra_alone_serves_a_dashboard(tmp_path: Path):
+    """``pip install "vmapwidget[voila]"`` into a clean venv is all a dashboard needs:
+    ``vmapwidget-dashboard`` runs, Voila finds a Python kernel (ipykernel) and runs the
+    notebook in that venv."""
+    (wheel,) = (REPO / "dist").glob("vmapwidget-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", f"{wheel}[voila]"],
+        capture_output=True,
+        text=True,
+    )
+    assert install.returncode == 0, install.stderr[-3000:]
+    workdir = tmp_path / "served"
+    (workdir / "root").mkdir(parents=True)
+    (workdir / "root" / DASHBOARD_NOTEBOOK).write_text(json.dumps(EXTRA_NOTEBOOK))
+    port, token = free_port(), secrets.token_hex(16)
+    env = {**isolated_env(workdir / "home"), "PATH": str(venv / "bin")}
+    env.pop("VIRTUAL_ENV", None)
+    command = [str(venv / "bin" / "vmapwidget-dashboard"), DASHBOARD_NOTEBOOK, f"--port={port}"]
+    command += ["--no-browser", f"--token={token}", "--pool-size=0"]
+    log_path = workdir / "dashboard.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=workdir / "root",
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    server = Server(
+        "dashboard", f"http://127.0.0.1:{port}", token, workdir / "root", log_path, process
+    )
+    try:
+        wait_until_ready(server)
+        with urllib.request.urlopen(server.url(""), timeout=120) as response:
+            page = response.read().decode()
+    finally:
+        server.stop()
+    assert f"kernel in {venv}" in page or f"kernel in {venv.resolve()}" in page, page[-2000:]

@@ -31,6 +31,10 @@ from .servers import Server
 CONNECT_TIMEOUT_S = 60.0
 REPLY_TIMEOUT_S = 30.0
 VIEW_PIXELS = [256, 256]
+# A person dragging a slider: one input event per 60 Hz display frame. Faster than the
+# WebSocket guard's sustained rate (200 frames/s), a scripted visitor would be shut out as a
+# flood once its burst allowance (2,000 frames) ran out.
+DRAG_INTERVAL_S = 1 / 60
 CONFIG_RE = re.compile(r'id="jupyter-config-data"[^>]*>(.*?)</script>', re.DOTALL)
 
 
@@ -160,12 +164,15 @@ class Visitor:
         self.ws.close()
 
 
-async def drag(visitor: Visitor, seconds: float, name: str = "a") -> None:
+async def drag(
+    visitor: Visitor, seconds: float, name: str = "a", interval_s: float = DRAG_INTERVAL_S
+) -> None:
     """Move slider ``name`` back and forth for ``seconds``, one request after another (as
-    a held arrow key does: the next step once the last frame is drawn)."""
+    a dragged slider does: the next step once the last frame is drawn), at most one per
+    ``interval_s`` (a pointer drag's events come once per display frame)."""
     deadline = time.monotonic() + seconds
     step, value = 0.05, 1.0
-    while time.monotonic() < deadline:
+    while (start := time.monotonic()) < deadline:
         value += step
         if not 0.2 <= value <= 2.8:
             step = -step
@@ -174,3 +181,4 @@ async def drag(visitor: Visitor, seconds: float, name: str = "a") -> None:
         except (TimeoutError, ConnectionError) as error:
             visitor.errors.append(repr(error))
             return
+        await asyncio.sleep(max(0.0, start + interval_s - time.monotonic()))
