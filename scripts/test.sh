@@ -70,4 +70,4 @@ VMAPWIDGET_E2E_PYTHON="$PWD/.venv-front-min/bin/python" VMAPWIDGET_E2E_PINS=.ci/
   tests/e2e/test_dashboard.py tests/e2e/test_dashboard_launcher.py tests/e2e/test_ws_guard.py \
   tests/e2e/test_server_extension.py tests/e2e/test_install.py tests/e2e/test_embed.py \
   tests/e2e/test_static_export.py \
-  --deselect tests/e2e/test_dashboard_launcher.py::test_visitors_drag_while_a_hostile_one_is_shut_out_then_their_kernels_go
+  --deselect tests/e2e/test_dashboard_launcher.py::test_visitors_drag_while_hostile_ones_are_shut_out_then_their_kernels_go

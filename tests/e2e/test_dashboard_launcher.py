@@ -21,19 +21,22 @@ from urllib.parse import urlparse
 import psutil
 import pytest
 from playwright.sync_api import Page, expect
+from tornado.websocket import WebSocketClosedError
 
-from vmapwidget.integrations.ws_connection import CLOSE_CODE
+from vmapwidget.integrations.ws_connection import CLOSE_CODE, LEGACY_CLOSE_CODE, RATE_CLOSE_CODE
+from vmapwidget.integrations.ws_frames import V1_SUBPROTOCOL
 
 from .notebook_ui import REPO
 from .servers import DASHBOARD_NOTEBOOK, Server, start_server
 from .sockets import tcp_nodelay
-from .test_server_extension import run_coroutine
-from .test_ws_guard import closed_code, connect, hostile_frames
+from .test_server_extension import kernel_info_request, run_coroutine
+from .test_ws_guard import closed_code, connect, hostile_frames, v1_message, voila_filters
 from .visitors import Visitor, drag
 
 POOL_SIZE = 1
 CULL_AFTER_S = 4
 DRAG_S = 3.0
+FLOOD_BURST = 200  # the guard's burst allowance in this module's server (the default is 2,000)
 POOL_READY_S = 120.0
 CULLED_WITHIN_S = 60.0
 
@@ -76,6 +79,7 @@ def dashboard_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serve
     (workdir / "root").mkdir()
     shutil.copyfile(REPO / "examples" / "dashboard.ipynb", workdir / "root" / DASHBOARD_NOTEBOOK)
     options = [f"--pool-size={POOL_SIZE}", f"--cull-after={CULL_AFTER_S}", "--show_tracebacks=True"]
+    options += [f"--GuardedWebsocketConnection.max_frame_burst={FLOOD_BURST}"]
     server = start_server("dashboard", workdir, options)
     yield server
     server.stop()
@@ -101,31 +105,62 @@ def test_first_picture_comes_from_a_preheated_kernel(page: Page, dashboard_serve
     assert "Using pre-heated kernel" in dashboard_server.log_path.read_text()[log_start:]
 
 
-async def two_visitors_and_a_hostile_one(server: Server) -> dict[str, object]:
+async def hostile_sockets(server: Server, kernel_id: str, flood_kernel_id: str) -> list[int]:
+    """Every malformed frame, each on a socket of its own to ``kernel_id``, then a flood of
+    valid frames to ``flood_kernel_id``; the close code of each socket."""
+    codes = []
+    for protocol, frame in hostile_frames():
+        hostile = await connect(server, kernel_id, protocol)
+        with contextlib.suppress(WebSocketClosedError):  # a legacy socket may be closed at once
+            await hostile.write_message(frame, binary=isinstance(frame, bytes))
+        codes.append(await closed_code(hostile))
+    flood = await connect(server, flood_kernel_id, V1_SUBPROTOCOL)
+    with contextlib.suppress(WebSocketClosedError):
+        for _ in range(3 * FLOOD_BURST):
+            await flood.write_message(v1_message(kernel_info_request()), binary=True)
+    codes.append(await closed_code(flood))
+    return codes
+
+
+async def drag_until(visitor: Visitor, done: asyncio.Event) -> None:
+    """Drag for DRAG_S, and on until ``done`` is set."""
+    deadline = time.monotonic() + DRAG_S
+    while not visitor.errors and (time.monotonic() < deadline or not done.is_set()):
+        await drag(visitor, 0.5)
+
+
+async def two_visitors_and_hostile_ones(server: Server) -> dict[str, object]:
     first = await Visitor.arrive(server)
     second = await Visitor.arrive(server)
     port = urlparse(server.base_url).port
     nodelay = tcp_nodelay(server.process.pid, port, first.ws.stream.socket.getsockname()[1])
-    protocol, frame = hostile_frames()[0]
-    hostile = await connect(server, second.kernel_id, protocol)
+    done = asyncio.Event()
     try:
-        dragging = asyncio.gather(drag(first, DRAG_S), drag(second, DRAG_S))
-        await hostile.write_message(frame, binary=isinstance(frame, bytes))
-        code = await closed_code(hostile)
+        dragging = asyncio.gather(drag_until(first, done), drag_until(second, done))
+        try:
+            codes = await hostile_sockets(server, second.kernel_id, first.kernel_id)
+        finally:
+            done.set()
         await dragging
     finally:
         first.leave()
         second.leave()
-    return {"visitors": [first, second], "nodelay": nodelay, "hostile_closed": code}
+    return {"visitors": [first, second], "nodelay": nodelay, "codes": codes}
 
 
-def test_visitors_drag_while_a_hostile_one_is_shut_out_then_their_kernels_go(
+def test_visitors_drag_while_hostile_ones_are_shut_out_then_their_kernels_go(
     dashboard_server: Server,
 ):
+    """Two visitors drag a slider while every malformed frame of the guard's suite, and a
+    flood, arrive on their kernels' sockets: each hostile socket is closed, the visitors
+    get every frame."""
     wait_for_pool(dashboard_server)
-    outcome = run_coroutine(two_visitors_and_a_hostile_one(dashboard_server))
+    outcome = run_coroutine(two_visitors_and_hostile_ones(dashboard_server))
     assert outcome["nodelay"] is True
-    assert outcome["hostile_closed"] == CLOSE_CODE
+    legacy_code = LEGACY_CLOSE_CODE if voila_filters() else CLOSE_CODE
+    expected = [legacy_code if protocol is None else CLOSE_CODE for protocol, _ in hostile_frames()]
+    assert outcome["codes"] == [*expected, RATE_CLOSE_CODE]
+    assert "Traceback" not in dashboard_server.log_path.read_text(), dashboard_server.log_tail()
     for visitor in outcome["visitors"]:
         assert visitor.errors == [], (visitor.seq, visitor.latencies_ms)
         assert visitor.stale == 0
