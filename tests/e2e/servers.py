@@ -133,8 +133,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def isolated_env(home: Path) -> dict[str, str]:
-    """The current environment with Jupyter's config/data/runtime dirs under ``home``."""
+def isolated_env(home: Path, python: str = SERVER_PYTHON) -> dict[str, str]:
+    """The current environment with Jupyter's config/data/runtime dirs under ``home``, and
+    only ``python``'s bin on PATH when it is another Python than this one."""
     dirs = {
         "JUPYTER_CONFIG_DIR": home / "config",
         "JUPYTER_DATA_DIR": home / "data",
@@ -154,23 +155,29 @@ def isolated_env(home: Path) -> dict[str, str]:
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     env.setdefault("JAX_PLATFORMS", "cpu")
     env.pop("JUPYTER_TOKEN", None)
-    if sys.executable != SERVER_PYTHON:
-        env["PATH"] = str(Path(SERVER_PYTHON).parent)
+    if sys.executable != python:
+        env["PATH"] = str(Path(python).parent)
         env.pop("VIRTUAL_ENV", None)
     return env
 
 
 def server_command(
-    kind: str, port: int, token: str, root: Path, extra_args: Sequence[str] = ()
+    kind: str,
+    port: int,
+    token: str,
+    root: Path,
+    extra_args: Sequence[str] = (),
+    python: str = SERVER_PYTHON,
 ) -> list[str]:
-    """The command line that starts a ``kind`` server; ``extra_args`` go at its end."""
+    """The command line that starts a ``kind`` server from ``python``'s environment;
+    ``extra_args`` go at its end."""
     common = [f"--port={port}", "--no-browser"]
     if kind == "dashboard":
-        launcher = str(Path(SERVER_PYTHON).parent / "vmapwidget-dashboard")
+        launcher = str(Path(python).parent / "vmapwidget-dashboard")
         return [launcher, DASHBOARD_NOTEBOOK, *common, f"--token={token}", *extra_args]
     if kind == "voila":
         return [
-            SERVER_PYTHON,
+            python,
             "-m",
             "voila",
             str(root),
@@ -182,7 +189,7 @@ def server_command(
         ]
     app = {"lab": "LabApp", "notebook": "JupyterNotebookApp"}[kind]
     command = [
-        SERVER_PYTHON,
+        python,
         "-m",
         "jupyter",
         kind,
@@ -210,9 +217,12 @@ def readiness_path(kind: str) -> str:
     return {"voila": "voila/tree", "dashboard": "voila/static/voila.js"}.get(kind, "api/status")
 
 
-def start_server(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Server:
+def start_server(
+    kind: str, workdir: Path, extra_args: Sequence[str] = (), python: str = SERVER_PYTHON
+) -> Server:
     """Start a ``kind`` server (lab, notebook or voila) under ``workdir``; wait until ready.
-    ``extra_args``: more command-line options (traitlets config) for the server.
+    ``extra_args``: more command-line options (traitlets config) for the server; ``python``:
+    the environment it runs from (its kernels too).
 
     A server that exits during start-up (say, another process took its port between
     ``free_port`` and the bind) is retried on a new port.
@@ -221,13 +231,15 @@ def start_server(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Se
         raise ValueError(f"unknown server kind {kind!r}; expected one of {KINDS}")
     for _ in range(START_ATTEMPTS - 1):
         with contextlib.suppress(ServerExited):
-            return start_once(kind, workdir, extra_args)
-    return start_once(kind, workdir, extra_args)
+            return start_once(kind, workdir, extra_args, python)
+    return start_once(kind, workdir, extra_args, python)
 
 
-def start_once(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Server:
+def start_once(
+    kind: str, workdir: Path, extra_args: Sequence[str] = (), python: str = SERVER_PYTHON
+) -> Server:
     """Launch one server and wait until it is ready; stop it if it never gets there."""
-    server = launch(kind, workdir, extra_args)
+    server = launch(kind, workdir, extra_args, python)
     try:
         wait_until_ready(server)
     except BaseException:
@@ -236,7 +248,9 @@ def start_once(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Serv
     return server
 
 
-def launch(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Server:
+def launch(
+    kind: str, workdir: Path, extra_args: Sequence[str] = (), python: str = SERVER_PYTHON
+) -> Server:
     """Start the ``kind`` server process on a free port with a fresh token."""
     root = workdir / "root"
     root.mkdir(parents=True, exist_ok=True)
@@ -244,9 +258,9 @@ def launch(kind: str, workdir: Path, extra_args: Sequence[str] = ()) -> Server:
     log_path = workdir / f"{kind}.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            server_command(kind, port, token, root, extra_args),
+            server_command(kind, port, token, root, extra_args, python),
             cwd=root,
-            env=isolated_env(workdir / "home"),
+            env=isolated_env(workdir / "home", python),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,

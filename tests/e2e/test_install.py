@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import urllib.request
@@ -19,7 +18,7 @@ import pytest
 from playwright.sync_api import Page
 
 from .notebook_ui import REPO, execute_in_kernel, open_notebook
-from .servers import DASHBOARD_NOTEBOOK, Server, free_port, isolated_env, wait_until_ready
+from .servers import DASHBOARD_NOTEBOOK, Server, start_server
 
 WHEEL_PYTHON = os.environ.get("VMAPWIDGET_E2E_PYTHON")
 
@@ -98,27 +97,8 @@ def test_the_voila_extra_alone_serves_a_dashboard(tmp_path: Path):
     workdir = tmp_path / "served"
     (workdir / "root").mkdir(parents=True)
     (workdir / "root" / DASHBOARD_NOTEBOOK).write_text(json.dumps(EXTRA_NOTEBOOK))
-    port, token = free_port(), secrets.token_hex(16)
-    env = {**isolated_env(workdir / "home"), "PATH": str(venv / "bin")}
-    env.pop("VIRTUAL_ENV", None)
-    command = [str(venv / "bin" / "vmapwidget-dashboard"), DASHBOARD_NOTEBOOK, f"--port={port}"]
-    command += ["--no-browser", f"--token={token}", "--pool-size=0"]
-    log_path = workdir / "dashboard.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command,
-            cwd=workdir / "root",
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(
-        "dashboard", f"http://127.0.0.1:{port}", token, workdir / "root", log_path, process
-    )
+    server = start_server("dashboard", workdir, ["--pool-size=0"], python=str(python))
     try:
-        wait_until_ready(server)
         with urllib.request.urlopen(server.url(""), timeout=120) as response:
             page = response.read().decode()
     finally:
