@@ -328,12 +328,28 @@ def zoom_steps(page: Page, index: int, steps: int, spacing: random.Random) -> di
     }
 
 
-def fractal_bursts(page: Page, index: int, count: int, repeat_ms: float | None) -> list[dict]:
+def print_burst(page: Page, seen: dict, sent: dict) -> None:
+    """The kernel-side timeline of a burst's end, in ms from its last key press."""
+    last_key = seen["inputs"][-1]
+    events = [
+        (t, f"{name}{'' if level is None else level}")
+        for name, level, t in json.loads(execute_in_kernel(page, "print(json.dumps(PROFILE))"))
+    ]
+    events += [(v["t"], f"sent#{k}{'p' if v['partial'] else ''}") for k, v in sent.items()]
+    events += [(f["painted"], f"painted#{f['id']}") for f in seen["frames"]]
+    events += [(t, "key") for t in seen["inputs"][-3:]]
+    shown = [f"{label}{t - last_key:+.0f}" for t, label in sorted(events) if t >= last_key - 300]
+    print("  burst:", " ".join(shown), flush=True)
+
+
+def fractal_bursts(
+    page: Page, index: int, count: int, repeat_ms: float | None, *, profile: bool = False
+) -> list[dict]:
     """Bursts of 30 presses, 15 up then 15 down (the last value costs what a single press
     does); every frame drawn must answer a request no older than the frame before it."""
     runs = []
     for _ in range(count):
-        execute_in_kernel(page, "FRAMES.clear()")
+        execute_in_kernel(page, "FRAMES.clear(); PROFILE.clear()")
         arm(page, index, burst=True)
         start = time.perf_counter()
         for i in range(30):
@@ -365,6 +381,8 @@ def fractal_bursts(page: Page, index: int, count: int, repeat_ms: float | None) 
         in_order = seqs == sorted(seqs)
         ids = [f["id"] for f in seen["frames"]]
         last = seen["frames"][-1]
+        if profile:
+            print_burst(page, seen, sent)
         runs.append(
             {
                 "keys": len(seen["inputs"]),
@@ -485,7 +503,9 @@ def main() -> None:
                 "chunk_ms": chunk,
                 "hops_ms": hops,
                 "bursts": {
-                    name: fractal_bursts(page, index["fractal"], args.bursts, repeat)
+                    name: fractal_bursts(
+                        page, index["fractal"], args.bursts, repeat, profile=args.profile
+                    )
                     for name, repeat in (("flood", None), ("repeat", 30.0))
                 },
             }
