@@ -25,7 +25,9 @@ Every time is wall-clock from the input event's listener in the page (``keydown`
 the pixels (``data-frame-id`` set after ``putImageData``; ``data-partial`` says whether a
 frame is a refinement step). ``--src`` runs the kernels on another source tree (e.g. a
 ``git worktree`` of an older commit with its JS built) for a before/after in one script;
-rows a version cannot do (zoom before zoom existed) are skipped.
+rows a version cannot do (zoom before zoom existed) are skipped. ``--trace FILE`` records a
+Chromium trace of the fractal's presses and bursts into FILE and prints, for each, the
+milliseconds each Chromium thread was busy between its last key press and its final frame.
 
     python benchmarks/heavy_latency.py [--presses 15] [--zoom-steps 100] [--bursts 3]
 """
@@ -342,6 +344,42 @@ def print_burst(page: Page, seen: dict, sent: dict) -> None:
     print("  burst:", " ".join(shown), flush=True)
 
 
+def print_trace_busy(trace: Path, ends: list[tuple[str, int, float]]) -> None:
+    """For each single press and burst (``ends``: what it was, its key presses, its last key
+    → final frame ms; in order), in a Chromium trace: how long each thread ran tasks between
+    its last key press (its last ``keydown``) and its final frame."""
+    events = json.loads(trace.read_text())
+    events = events["traceEvents"] if isinstance(events, dict) else events
+    threads = {
+        (e["pid"], e["tid"]): e["args"]["name"]
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name"
+    }
+    keys = sorted(
+        e["ts"]
+        for e in events
+        if e.get("name") == "EventDispatch"
+        and e.get("args", {}).get("data", {}).get("type") == "keydown"
+    )
+    lasts, seen = [], 0
+    for _, count, _ in ends:
+        seen += count
+        lasts.append(keys[seen - 1] if seen <= len(keys) else float("inf"))
+    tasks = [
+        e for e in events if e.get("ph") == "X" and e.get("name") == "ThreadControllerImpl::RunTask"
+    ]
+    for last, (what, _, end_ms) in zip(lasts, ends):
+        busy: dict[str, float] = {}
+        for e in tasks:
+            overlap = min(e["ts"] + e["dur"], last + end_ms * 1e3) - max(e["ts"], last)
+            if overlap > 0:
+                name = threads.get((e["pid"], e["tid"]), "?")
+                busy[name] = busy.get(name, 0.0) + overlap / 1e3
+        top = sorted(busy.items(), key=lambda kv: -kv[1])[:5]
+        shown = ", ".join(f"{name} {ms:.0f}" for name, ms in top)
+        print(f"  {what}: last key → final frame {end_ms:.0f} ms; Chromium busy: {shown}")
+
+
 def fractal_bursts(
     page: Page, index: int, count: int, repeat_ms: float | None, *, profile: bool = False
 ) -> list[dict]:
@@ -409,6 +447,7 @@ def main() -> None:
     )
     parser.add_argument("--shapes", action="store_true", help="print the fractal's compiled shapes")
     parser.add_argument("--profile", action="store_true", help="print the fractal's timelines")
+    parser.add_argument("--trace", type=Path, help="write a Chromium trace of the bursts here")
     args = parser.parse_args()
     if args.src is not None:
         use_source(args.src)
@@ -460,6 +499,8 @@ def main() -> None:
             execute_in_kernel(page, "FRAMES.clear()")
             execute_in_kernel(page, "CHUNKS.clear(); PROFILE.clear()")
             compiles = int(execute_in_kernel(page, "print(compiles(fractal_w))"))
+            if args.trace:
+                browser.start_tracing(page=page, categories=["devtools.timeline", "toplevel"])
             presses = key_presses(page, index["fractal"], args.presses, spacing, timeout_ms=30_000)
             chunk = float(execute_in_kernel(page, "print(chunk_ms())"))
             if args.profile:
@@ -502,13 +543,19 @@ def main() -> None:
                 "missed": args.presses - len(presses),
                 "chunk_ms": chunk,
                 "hops_ms": hops,
-                "bursts": {
-                    name: fractal_bursts(
-                        page, index["fractal"], args.bursts, repeat, profile=args.profile
-                    )
-                    for name, repeat in (("flood", None), ("repeat", 30.0))
-                },
             }
+            rows["fractal"]["bursts"] = {
+                name: fractal_bursts(
+                    page, index["fractal"], args.bursts, repeat, profile=args.profile
+                )
+                for name, repeat in (("flood", None), ("repeat", 30.0))
+            }
+            if args.trace:
+                args.trace.write_bytes(browser.stop_tracing())
+                bursts = [b for runs in rows["fractal"]["bursts"].values() for b in runs]
+                ends = [("press", 1, p["full"]) for p in presses]
+                ends += [("burst", 30, b["last_key_to_final_ms"]) for b in bursts]
+                print_trace_busy(args.trace, ends)
             after = int(execute_in_kernel(page, "print(compiles(fractal_w))"))
             if args.shapes:
                 shapes = execute_in_kernel(page, "print(list(fractal_w.kernel._compiled))")
