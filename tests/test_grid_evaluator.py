@@ -11,7 +11,7 @@ from tutorial_functions import numpy_wave as numpy_wave_grid
 from tutorial_functions import wave
 
 from vmapwidget.errors import MemoryBudgetError
-from vmapwidget.grid_evaluator import GridEvaluator, plan_levels
+from vmapwidget.grid_evaluator import GridEvaluator, _paint, _upsampled, plan_levels
 from vmapwidget.grid_state import GridState
 from vmapwidget.kernels import GridKernel, working_memory
 
@@ -126,6 +126,32 @@ def test_progressive_frames_refine_and_end_at_full_resolution():
     assert len(frames) > 3
     # a coarse frame shows the coarse values, upsampled, everywhere
     assert np.isfinite(frames[0].values).all()
+
+
+@pytest.mark.parametrize("m, n", [(8, 64), (128, 1024), (3, 7), (5, 5), (48, 64)])
+def test_a_coarser_grid_is_upsampled_by_nearest_cell(m, n):
+    values = np.random.default_rng(m * n).random((m, m)).astype(np.float32)
+    painted = np.full((n, n), np.nan, np.float32)
+    _paint(painted, values, None)
+    reference = np.array([[values[i * m // n, j * m // n] for j in range(n)] for i in range(n)])
+    np.testing.assert_array_equal(_upsampled(values, n), reference)
+    np.testing.assert_array_equal(painted, reference)
+    rows = np.arange(0, m, 2)  # some rows of the coarse grid: only the fine rows they cover
+    partial = np.full((n, n), np.nan, np.float32)
+    _paint(partial, values, rows)
+    covered = np.isin(np.arange(n) * m // n, rows)
+    np.testing.assert_array_equal(partial[covered], reference[covered])
+    assert np.isnan(partial[~covered]).all()
+
+
+def test_a_coarse_frame_is_the_coarse_level_repeated():
+    evaluator = slow_evaluator()
+    evaluator.start(STATE)
+    first = run_all(evaluator)[0]
+    m = first.level_resolution
+    coarse = numpy_wave(GridState(STATE.params, STATE.x_range, STATE.y_range, m))
+    k = STATE.resolution // m
+    np.testing.assert_allclose(first.values, np.kron(coarse, np.ones((k, k))), atol=1e-5)
 
 
 def test_a_newer_start_drops_the_stale_evaluation():
