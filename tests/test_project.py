@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import ast
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 import vmapwidget
 from vmapwidget import constants
@@ -85,3 +90,16 @@ def test_the_frontend_constants_are_the_pythons():
     plot = (width - margin["left"] - margin["right"], height - margin["top"] - margin["bottom"])
     assert plot == constants.FIGURE_PLOT
     assert constants.MAX_FRAME_SHAPE == (plot[0] * 2, plot[1] * 2) == (832, 724)
+
+
+def test_node_scripts_of_the_dev_venv_run_as_commonjs():
+    """The repo's package.json says "type": "module"; JupyterLab's own node scripts in a venv
+    under the repo (scripts/setup.sh's .venv) must still run as CommonJS."""
+    prefix = Path(sys.prefix).resolve()
+    script = next(prefix.glob("lib/python*/site-packages/jupyterlab/node-version-check.js"), None)
+    node = shutil.which("node")
+    if ROOT not in prefix.parents or script is None or node is None:
+        pytest.skip("needs node and JupyterLab in a venv inside the checkout")
+    done = subprocess.run([node, str(script)], capture_output=True, text=True, timeout=60)
+    assert "ES module scope" not in done.stderr, done.stderr
+    assert done.returncode == 0, done.stderr
