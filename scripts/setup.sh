@@ -19,10 +19,7 @@ pip_quiet() {
 }
 
 echo "== Python environment in .venv"
-[[ -x .venv/bin/python ]] || "${PYTHON:-python3}" -m venv .venv
-# Node scripts that packages in .venv run (JupyterLab's) are CommonJS: without this, our
-# package.json's "type": "module" applies to them and they fail at every server start.
-echo '{"type": "commonjs"}' > .venv/package.json
+bash scripts/venv.sh .venv "${PYTHON:-python3}"
 pip_quiet install -q --upgrade pip
 
 echo "== JavaScript bundle (esbuild) into src/vmapwidget/static/"

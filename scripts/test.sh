@@ -21,7 +21,7 @@ npx biome check js
 echo "== the wheel (it ships the built JS) into .venv-wheel, a venv whose PATH has no Node"
 rm -rf dist
 .venv/bin/python -m pip wheel . --no-deps --no-build-isolation -q -w dist
-[[ -x .venv-wheel/bin/python ]] || python3 -m venv .venv-wheel
+bash scripts/venv.sh .venv-wheel
 .venv-wheel/bin/python -m pip install -q dist/vmapwidget-*.whl jupyterlab notebook voila 2>&1 \
   | { grep -v "is ignored: it is neither a file" || true; }
 .venv-wheel/bin/python -m pip install -q --force-reinstall --no-deps dist/vmapwidget-*.whl
@@ -42,8 +42,8 @@ oldest_python() {
 min_python=$(oldest_python)
 if ! .venv-min/bin/python -c "import sys; assert sys.version_info[:2] == $("$min_python" -c 'import sys; print(sys.version_info[:2])')" 2>/dev/null; then
   rm -rf .venv-min
-  "$min_python" -m venv .venv-min
 fi
+bash scripts/venv.sh .venv-min "$min_python"
 .venv-min/bin/python --version
 .venv-min/bin/python -m pip install -q -r .ci/lower-bounds.txt pytest hypothesis nbclient \
   ipykernel psutil jupyter_server 2>&1 | { grep -v "is ignored: it is neither a file" || true; }
@@ -58,7 +58,7 @@ if [[ $# -gt 0 ]]; then
   echo "(skipped: pytest arguments were given)"
   exit 0
 fi
-[[ -x .venv-front-min/bin/python ]] || python3 -m venv .venv-front-min
+bash scripts/venv.sh .venv-front-min
 .venv-front-min/bin/python -m pip install -q dist/vmapwidget-*.whl -r .ci/frontend-lower-bounds.txt 2>&1 \
   | { grep -v "is ignored: it is neither a file" || true; }
 .venv-front-min/bin/python -m pip install -q --force-reinstall --no-deps dist/vmapwidget-*.whl

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -92,10 +93,12 @@ def test_the_frontend_constants_are_the_pythons():
     assert constants.MAX_FRAME_SHAPE == (plot[0] * 2, plot[1] * 2) == (832, 724)
 
 
-def test_node_scripts_of_the_dev_venv_run_as_commonjs():
+@pytest.mark.parametrize("which", ["this one", "the browser tests' servers"])
+def test_node_scripts_of_the_venvs_in_the_checkout_run_as_commonjs(which):
     """The repo's package.json says "type": "module"; JupyterLab's own node scripts in a venv
-    under the repo (scripts/setup.sh's .venv) must still run as CommonJS."""
-    prefix = Path(sys.prefix).resolve()
+    under the repo (made by scripts/venv.sh) must still run as CommonJS."""
+    python = sys.executable if which == "this one" else os.environ.get("VMAPWIDGET_E2E_PYTHON")
+    prefix = Path(python).parents[1].resolve() if python else Path("/")
     script = next(prefix.glob("lib/python*/site-packages/jupyterlab/node-version-check.js"), None)
     node = shutil.which("node")
     if ROOT not in prefix.parents or script is None or node is None:
