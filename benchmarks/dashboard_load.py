@@ -274,7 +274,7 @@ def main() -> None:
     parser.add_argument("--flood", type=int, default=200, help="valid frames per attack round")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("dashboard_load: terminated"))
-    work = Path(tempfile.mkdtemp())
+    work = Path(tempfile.mkdtemp(prefix="dashboard_load-"))
     nb = notebook_file(SLIDER_SOURCE, work / "sliders.ipynb")
     label_nb = work / "label.ipynb"
     label = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(LABEL_SOURCE)])
@@ -333,6 +333,7 @@ def main() -> None:
     finally:
         for server in servers:
             server.stop()
+        shutil.rmtree(work, ignore_errors=True)
     report(results, args)
 
 

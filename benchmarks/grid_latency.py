@@ -38,6 +38,7 @@ import importlib.util
 import json
 import os
 import random
+import shutil
 import signal
 import statistics
 import sys
@@ -307,7 +308,9 @@ READY = {
 }
 
 
-def notebook(approaches: list[str], sizes: list[int]) -> tuple[Path, list[tuple[str, int]]]:
+def notebook(
+    approaches: list[str], sizes: list[int], work: Path
+) -> tuple[Path, list[tuple[str, int]]]:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nb.cells.append(nbformat.v4.new_code_cell(SETUP))
@@ -318,7 +321,7 @@ def notebook(approaches: list[str], sizes: list[int]) -> tuple[Path, list[tuple[
                 continue
             cases.append((kind, n))
             nb.cells.append(nbformat.v4.new_code_cell(f"make_{kind}({n})"))
-    path = Path(tempfile.mkdtemp()) / "grid_latency.ipynb"
+    path = work / "grid_latency.ipynb"
     nbformat.write(nb, path)
     return path, cases
 
@@ -460,10 +463,10 @@ def main() -> None:
     if "imagegl" in approaches and importlib.util.find_spec("bqplot_image_gl") is None:
         print("bqplot-image-gl is not installed: skipping the ImageGL column")
         approaches.remove("imagegl")
-    path, cases = notebook(approaches, args.sizes)
+    workdir = Path(tempfile.mkdtemp(prefix="grid_latency-"))
+    path, cases = notebook(approaches, args.sizes, workdir)
     spacing = random.Random(0)
     results: dict[tuple[str, int], dict] = {}
-    workdir = Path(tempfile.mkdtemp())
     if args.stock:
         config = workdir / "home" / "config" / "jupyter_server_config.json"
         config.parent.mkdir(parents=True)
@@ -544,7 +547,8 @@ def main() -> None:
             browser.close()
     finally:
         server.stop()
-    nodelay = NODELAY_LOG_LINE in server.log_path.read_text(errors="replace")
+        nodelay = NODELAY_LOG_LINE in server.log_path.read_text(errors="replace")
+        shutil.rmtree(workdir, ignore_errors=True)
     print(f"\nserver: TCP_NODELAY on kernel WebSockets {'on' if nodelay else 'off (stock)'}")
     report(results, approaches, args, time.time() - started)
 

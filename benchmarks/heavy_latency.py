@@ -27,7 +27,8 @@ frame is a refinement step). ``--src`` runs the kernels on another source tree (
 ``git worktree`` of an older commit with its JS built) for a before/after in one script;
 rows a version cannot do (zoom before zoom existed) are skipped. ``--trace FILE`` records a
 Chromium trace of the fractal's presses and bursts into FILE and prints, for each, the
-milliseconds each Chromium thread was busy between its last key press and its final frame.
+milliseconds each Chromium thread was busy between its last key press and its final frame
+(wall time, and the CPU time of the same tasks).
 
     python benchmarks/heavy_latency.py [--presses 15] [--zoom-steps 100] [--bursts 3]
 """
@@ -37,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import signal
 import statistics
 import sys
@@ -347,7 +349,9 @@ def print_burst(page: Page, seen: dict, sent: dict) -> None:
 def print_trace_busy(trace: Path, ends: list[tuple[str, int, float]]) -> None:
     """For each single press and burst (``ends``: what it was, its key presses, its last key
     → final frame ms; in order), in a Chromium trace: how long each thread ran tasks between
-    its last key press (its last ``keydown``) and its final frame."""
+    its last key press (its last ``keydown``) and its final frame, and the CPU time of those
+    tasks (a task's wall time beyond its CPU time is time its thread waited: for a core on
+    a loaded machine, or blocked)."""
     events = json.loads(trace.read_text())
     events = events["traceEvents"] if isinstance(events, dict) else events
     threads = {
@@ -369,14 +373,17 @@ def print_trace_busy(trace: Path, ends: list[tuple[str, int, float]]) -> None:
         e for e in events if e.get("ph") == "X" and e.get("name") == "ThreadControllerImpl::RunTask"
     ]
     for last, (what, _, end_ms) in zip(lasts, ends):
-        busy: dict[str, float] = {}
+        busy: dict[str, list[float]] = {}
         for e in tasks:
             overlap = min(e["ts"] + e["dur"], last + end_ms * 1e3) - max(e["ts"], last)
             if overlap > 0:
                 name = threads.get((e["pid"], e["tid"]), "?")
-                busy[name] = busy.get(name, 0.0) + overlap / 1e3
-        top = sorted(busy.items(), key=lambda kv: -kv[1])[:5]
-        shown = ", ".join(f"{name} {ms:.0f}" for name, ms in top)
+                wall_cpu = busy.setdefault(name, [0.0, 0.0])
+                wall_cpu[0] += overlap / 1e3
+                # a task's thread time, in proportion to the part of it in the window
+                wall_cpu[1] += e.get("tdur", e["dur"]) * overlap / max(e["dur"], 1) / 1e3
+        top = sorted(busy.items(), key=lambda kv: -kv[1][0])[:5]
+        shown = ", ".join(f"{name} {wall:.0f} (CPU {cpu:.0f})" for name, (wall, cpu) in top)
         print(f"  {what}: last key → final frame {end_ms:.0f} ms; Chromium busy: {shown}")
 
 
@@ -458,12 +465,13 @@ def main() -> None:
         nbformat.v4.new_code_cell(CELLS[name].format(n=args.fractal)) for name in order
     ]
     index = {name: i for i, name in enumerate(order, start=1)}
-    path = Path(tempfile.mkdtemp()) / "heavy_latency.ipynb"
+    work = Path(tempfile.mkdtemp(prefix="heavy_latency-"))
+    path = work / "heavy_latency.ipynb"
     nbformat.write(nb, path)
     spacing = random.Random(0)
     rows: dict[str, dict] = {}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("heavy_latency: terminated"))
-    server = start_server("lab", Path(tempfile.mkdtemp()))
+    server = start_server("lab", work / "server")
     started = time.time()
     try:
         with sync_playwright() as playwright:
@@ -565,6 +573,7 @@ def main() -> None:
             browser.close()
     finally:
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
     report(rows, args, time.time() - started)
 
 
