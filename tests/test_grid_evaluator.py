@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import deque
 
 import jax.numpy as jnp
 import numpy as np
@@ -91,12 +92,18 @@ def test_plan_levels_go_coarse_first_when_a_frame_would_be_slow():
     assert all(b == 4 * a for a, b in itertools.pairwise(levels[:-1]))
 
 
+def believe(kernel: GridKernel, per_cell_ms: float) -> None:
+    """Make ``kernel`` plan for ``per_cell_ms`` per cell, whatever its runs measure."""
+    kernel._cost.samples = deque([per_cell_ms], maxlen=kernel._cost.samples.maxlen)
+    kernel._cost.add = lambda run_ms, cells: None
+
+
 def slow_evaluator(state: GridState = STATE, frame_interval_ms: float = 0) -> GridEvaluator:
     """An evaluator that believes each cell costs 0.05 ms: 64² goes progressive (a frame
     for every finished row of tiles, unless ``frame_interval_ms`` says otherwise)."""
     kernel = GridKernel(wave, ["a"])
     kernel.evaluate(state.x_range, state.y_range, 8, state.params)
-    kernel._cost.per_cell_ms = 0.05
+    believe(kernel, 0.05)
     return GridEvaluator(kernel, frame_budget_ms=30, frame_interval_ms=frame_interval_ms)
 
 
@@ -197,11 +204,11 @@ def test_a_plan_is_kept_while_the_cost_per_cell_wanders_within_a_factor_of_two()
     planned = [(level.resolution, level.tile) for level in evaluator._current.levels]
     compiles = kernel.compiles
     for per_cell in (0.05 * 1.9, 0.05 / 1.9, 0.05 * 1.5):
-        kernel._cost.per_cell_ms = per_cell
+        believe(kernel, per_cell)
         evaluator.start(STATE)
         assert [(lv.resolution, lv.tile) for lv in evaluator._current.levels] == planned
     assert kernel.compiles == compiles
-    kernel._cost.per_cell_ms = 0.05 * 8  # a real change: planned again (1.6 s: a 32² level)
+    believe(kernel, 0.05 * 8)  # a real change: planned again (1.6 s: a 32² level)
     evaluator.start(STATE)
     assert [level.resolution for level in evaluator._current.levels] == [8, 32, 64]
     frames = run_all(evaluator)
@@ -217,7 +224,6 @@ def test_a_compiled_coarse_level_of_half_or_twice_the_resolution_is_taken():
 
 def test_the_expected_time_counts_the_cells_left_at_the_measured_cost():
     evaluator = slow_evaluator()
-    evaluator.kernel._cost.weight = 0.0  # the cost per cell stays the 0.05 ms it believes
     evaluator.start(STATE)
     frames = run_all(evaluator)
     cost = 0.05

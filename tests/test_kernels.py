@@ -11,6 +11,7 @@ from vmapwidget.kernels import (
     MAX_RESOLUTION,
     GridFunctionError,
     GridKernel,
+    _CostMeter,
     check_range,
     check_resolution,
     grid_axis,
@@ -166,3 +167,15 @@ def test_a_tile_near_a_compiled_one_reuses_it_instead_of_compiling():
     x, y = np.linspace(-1, 1, 100, dtype=np.float32), np.linspace(0, 1, 256, dtype=np.float32)
     block = kernel.run_tile(x[:64], y, [], (64, 256))
     np.testing.assert_allclose(block, np.sin(x[:64, None]) * y[None, :], atol=1e-6)
+
+
+def test_the_cost_per_cell_ignores_a_few_slow_runs_but_follows_a_lasting_change():
+    meter = _CostMeter(window=9)
+    assert meter.per_cell_ms is None
+    for _ in range(9):
+        meter.add(15.0, 1000)
+    for _ in range(4):  # tiles slowed by a busy machine, four of the last nine
+        meter.add(55.0, 1000)
+    assert meter.per_cell_ms == pytest.approx(0.015)
+    meter.add(55.0, 1000)  # slow runs are now most of the window: the machine is slower
+    assert meter.per_cell_ms == pytest.approx(0.055)

@@ -17,9 +17,10 @@ never recompiles: there is one compilation per (grid shape, dtype), kept in a bo
 from __future__ import annotations
 
 import math
+import statistics
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -224,18 +225,20 @@ def _pad(values: np.ndarray, size: int) -> np.ndarray:
 
 
 class _CostMeter:
-    """Milliseconds per cell of the recent runs (an exponential moving average)."""
+    """Milliseconds per cell of the recent runs: the median of the last ``window``. A few
+    runs slowed by a busy machine (a tile computed while the browser draws) or costlier per
+    cell (a small coarse call's overhead) do not move it; a change that lasts does, once it
+    is most of the window."""
 
-    def __init__(self, weight: float = 0.3) -> None:
-        self.weight = weight
-        self.per_cell_ms: float | None = None
+    def __init__(self, window: int = 9) -> None:
+        self.samples: deque[float] = deque(maxlen=window)
 
     def add(self, run_ms: float, cells: int) -> None:
-        sample = run_ms / max(cells, 1)
-        previous = self.per_cell_ms
-        self.per_cell_ms = (
-            sample if previous is None else previous + self.weight * (sample - previous)
-        )
+        self.samples.append(run_ms / max(cells, 1))
+
+    @property
+    def per_cell_ms(self) -> float | None:
+        return statistics.median(self.samples) if self.samples else None
 
 
 def _first_line(exc: BaseException) -> str:
