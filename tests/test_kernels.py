@@ -179,3 +179,18 @@ def test_the_cost_per_cell_ignores_a_few_slow_runs_but_follows_a_lasting_change(
     assert meter.per_cell_ms == pytest.approx(0.015)
     meter.add(55.0, 1000)  # slow runs are now most of the window: the machine is slower
     assert meter.per_cell_ms == pytest.approx(0.055)
+
+
+def test_the_cost_per_cell_is_the_largest_recent_calls_not_a_burst_of_small_ones():
+    meter = _CostMeter(window=9, recent=32)
+    for _ in range(3):
+        meter.add(10.0, 64 * 1024)  # full-resolution tiles
+    for _ in range(20):  # a burst: coarse 128² calls, three times the cost per cell
+        meter.add(5.0, 128 * 128)
+    assert meter.per_cell_ms == pytest.approx(10.0 / (64 * 1024))
+    for _ in range(32):  # the tiles are no longer among the recent calls
+        meter.add(5.0, 128 * 128)
+    assert meter.per_cell_ms == pytest.approx(5.0 / (128 * 128))
+    for cells in range(1, 200):  # many shapes: only the recent ones are kept
+        meter.add(1.0, cells)
+    assert len(meter.by_cells) <= 33

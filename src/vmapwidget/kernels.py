@@ -225,20 +225,29 @@ def _pad(values: np.ndarray, size: int) -> np.ndarray:
 
 
 class _CostMeter:
-    """Milliseconds per cell of the recent runs: the median of the last ``window``. A few
-    runs slowed by a busy machine (a tile computed while the browser draws) or costlier per
-    cell (a small coarse call's overhead) do not move it; a change that lasts does, once it
-    is most of the window."""
+    """Milliseconds per cell, from the recent runs of the largest call shape among the last
+    ``recent`` calls: the median of its last ``window`` runs. A small call costs more per
+    cell (the call's own overhead: a 128² coarse level three times a 64 × 1024 tile's), so
+    a burst of coarse calls must not make a grid look slower; a few runs slowed by a busy
+    machine do not move the median, a change that lasts does once it is most of the window."""
 
-    def __init__(self, window: int = 9) -> None:
-        self.samples: deque[float] = deque(maxlen=window)
+    def __init__(self, window: int = 9, recent: int = 32) -> None:
+        self.window, self.recent = window, recent
+        self.by_cells: dict[int, deque[float]] = {}
+        self.recent_cells: deque[int] = deque(maxlen=recent)
 
     def add(self, run_ms: float, cells: int) -> None:
-        self.samples.append(run_ms / max(cells, 1))
+        cells = max(cells, 1)
+        self.by_cells.setdefault(cells, deque(maxlen=self.window)).append(run_ms / cells)
+        self.recent_cells.append(cells)
+        if len(self.by_cells) > self.recent:
+            self.by_cells = {c: self.by_cells[c] for c in set(self.recent_cells)}
 
     @property
     def per_cell_ms(self) -> float | None:
-        return statistics.median(self.samples) if self.samples else None
+        if not self.recent_cells:
+            return None
+        return statistics.median(self.by_cells[max(self.recent_cells)])
 
 
 def _first_line(exc: BaseException) -> str:
