@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 from tutorial_functions import wave
 
+from vmapwidget.cost_meter import CostMeter
 from vmapwidget.kernels import (
     MAX_RESOLUTION,
     GridFunctionError,
     GridKernel,
-    _CostMeter,
     check_range,
     check_resolution,
     grid_axis,
@@ -170,7 +170,7 @@ def test_a_tile_near_a_compiled_one_reuses_it_instead_of_compiling():
 
 
 def test_the_cost_per_cell_ignores_a_few_slow_runs_but_follows_a_lasting_change():
-    meter = _CostMeter(window=9)
+    meter = CostMeter(window=9)
     assert meter.per_cell_ms is None
     for _ in range(9):
         meter.add(15.0, 1000)
@@ -182,7 +182,7 @@ def test_the_cost_per_cell_ignores_a_few_slow_runs_but_follows_a_lasting_change(
 
 
 def test_the_cost_per_cell_is_the_largest_recent_calls_not_a_burst_of_small_ones():
-    meter = _CostMeter(window=9, recent=32)
+    meter = CostMeter(window=9, recent=32)
     for _ in range(3):
         meter.add(10.0, 64 * 1024)  # full-resolution tiles
     for _ in range(20):  # a burst: coarse 128² calls, three times the cost per cell

@@ -17,10 +17,9 @@ never recompiles: there is one compilation per (grid shape, dtype), kept in a bo
 from __future__ import annotations
 
 import math
-import statistics
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from vmapwidget.cost_meter import CostMeter
 from vmapwidget.device_mesh import (
     MAX_DEVICE_BLOCKS,
     check_devices,
@@ -224,32 +224,6 @@ def _pad(values: np.ndarray, size: int) -> np.ndarray:
     return np.concatenate([values, np.repeat(values[-1:], size - len(values))])
 
 
-class _CostMeter:
-    """Milliseconds per cell, from the recent runs of the largest call shape among the last
-    ``recent`` calls: the median of its last ``window`` runs. A small call costs more per
-    cell (the call's own overhead: a 128² coarse level three times a 64 × 1024 tile's), so
-    a burst of coarse calls must not make a grid look slower; a few runs slowed by a busy
-    machine do not move the median, a change that lasts does once it is most of the window."""
-
-    def __init__(self, window: int = 9, recent: int = 32) -> None:
-        self.window, self.recent = window, recent
-        self.by_cells: dict[int, deque[float]] = {}
-        self.recent_cells: deque[int] = deque(maxlen=recent)
-
-    def add(self, run_ms: float, cells: int) -> None:
-        cells = max(cells, 1)
-        self.by_cells.setdefault(cells, deque(maxlen=self.window)).append(run_ms / cells)
-        self.recent_cells.append(cells)
-        if len(self.by_cells) > self.recent:
-            self.by_cells = {c: self.by_cells[c] for c in set(self.recent_cells)}
-
-    @property
-    def per_cell_ms(self) -> float | None:
-        if not self.recent_cells:
-            return None
-        return statistics.median(self.by_cells[max(self.recent_cells)])
-
-
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -294,7 +268,7 @@ class GridKernel:
         self.last_run_ms = 0.0
         self._compiled: OrderedDict[tuple[int, int, str], Any] = OrderedDict()
         self._tiles: dict[tuple[int, int, int], tuple[int, int]] = {}
-        self._cost = _CostMeter()
+        self._cost = CostMeter()
         self._lock = threading.Lock()
         self._check_pointwise()
         unmapped = (None,) * len(self.param_names)
