@@ -37,7 +37,7 @@ from jupyter_server.services.kernels.connection.base import (
     serialize_binary_message,
     serialize_msg_to_ws_v1,
 )
-from tornado.websocket import WebSocketClientConnection, websocket_connect
+from tornado.websocket import WebSocketClientConnection, WebSocketClosedError, websocket_connect
 
 from vmapwidget.integrations.server_extension import GUARD_LOG_LINE, LOG_LINE
 from vmapwidget.integrations.ws_connection import (
@@ -393,7 +393,10 @@ async def flood_beside_a_steady_visitor(server: Server, kernel_id: str) -> dict[
     try:
         await kernel_info_round_trip(steady, V1_SUBPROTOCOL, FIRST_REPLY_TIMEOUT_S)
         for _ in range(5 * RATE_BURST):
-            await flood.write_message(v1_message(kernel_info_request()), binary=True)
+            try:
+                await flood.write_message(v1_message(kernel_info_request()), binary=True)
+            except WebSocketClosedError:  # the server closed it mid-flood: the close code says why
+                break
         code = await closed_code(flood)
         # Twice the burst in all, at half the rate: never refused.
         replies = []
