@@ -432,7 +432,8 @@ class GridKernel:
     @property
     def cost_per_cell_ms(self) -> float | None:
         """Measured milliseconds per grid cell (None before the first run)."""
-        return self._cost.per_cell_ms
+        with self._lock:  # the worker thread adds runs to the meter under the same lock
+            return self._cost.per_cell_ms
 
     def canonical_params(self, params: Mapping[str, Any] | Sequence[Any]) -> list[np.ndarray]:
         """Parameter values as ``dtype`` scalars in ``param_names`` order (no recompiles)."""
