@@ -2,10 +2,16 @@
 // function draws the on-screen chrome and the exported PNG, so both look alike.
 import { cssColour } from "./colormaps.js";
 import { CONSTANTS } from "./constants.js";
-import { formatTick, niceTicks, scaleTicks } from "./grid_ticks.js";
+import { axisTicks, formatTick, scaleTicks } from "./grid_ticks.js";
 
 /** Room above the plot for a title (CSS pixels). */
 export const TITLE_ROOM = 22;
+
+/** From the plot's left edge to the right end of a y tick label (CSS pixels). */
+const TICK_GAP = 8;
+
+/** Left of the y tick labels: room for the y axis label turned sideways (CSS pixels). */
+const Y_LABEL_ROOM = 16;
 
 /**
  * Figure geometry in CSS pixels: the plot rectangle and the colour bar beside it. The
@@ -119,29 +125,51 @@ export function drawChrome(ctx, chrome) {
   ctx.font = `11px ${theme.font}`;
   ctx.strokeRect(plot.x - 0.5, plot.y - 0.5, plot.width + 1, plot.height + 1);
 
-  const xs = niceTicks(xExtent[0], xExtent[1], Math.max(2, Math.floor(plot.width / 70)));
+  const measure = (/** @type {string} */ text) => ctx.measureText(text).width;
+  const xCount = Math.max(2, Math.floor(plot.width / 70));
+  const xs = axisTicks(xExtent[0], xExtent[1], xCount, plot.width / xCount - 6, measure);
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  for (const t of xs.ticks) {
-    const px = Math.round(plot.x + ((t - xExtent[0]) / (xExtent[1] - xExtent[0])) * plot.width) + 0.5;
+  for (const { at, label } of xs.ticks) {
+    const px = Math.round(plot.x + ((at - xExtent[0]) / (xExtent[1] - xExtent[0])) * plot.width) + 0.5;
     axisLine(ctx, px, plot.y + plot.height, px, plot.y + plot.height + 5);
-    ctx.fillText(formatTick(t, xs.step), px, plot.y + plot.height + 8);
+    ctx.fillText(label, px, plot.y + plot.height + 8);
   }
-  const ys = niceTicks(yExtent[0], yExtent[1], Math.max(2, Math.floor(plot.height / 50)));
+  const yRoom = plot.x - TICK_GAP - Y_LABEL_ROOM;
+  const ys = axisTicks(yExtent[0], yExtent[1], Math.max(2, Math.floor(plot.height / 50)), yRoom, measure);
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  for (const t of ys.ticks) {
-    const py = Math.round(plot.y + plot.height - ((t - yExtent[0]) / (yExtent[1] - yExtent[0])) * plot.height) + 0.5;
+  let widest = 0;
+  for (const { at, label } of ys.ticks) {
+    const py = Math.round(plot.y + plot.height - ((at - yExtent[0]) / (yExtent[1] - yExtent[0])) * plot.height) + 0.5;
     axisLine(ctx, plot.x - 5, py, plot.x, py);
-    ctx.fillText(formatTick(t, ys.step), plot.x - 8, py);
+    ctx.fillText(label, plot.x - TICK_GAP, py, yRoom);
+    widest = Math.max(widest, Math.min(yRoom, measure(label)));
   }
+
+  ctx.font = `10px ${theme.font}`;
+  ctx.fillStyle = theme.muted;
+  ctx.textBaseline = "bottom";
+  const xOffsetWidth = xs.offset ? ctx.measureText(xs.offset).width + 8 : 0;
+  if (xs.offset) {
+    ctx.textAlign = "right";
+    ctx.fillText(xs.offset, layout.width - 4, layout.height - 4, layout.width - 8);
+  }
+  if (ys.offset) {
+    ctx.textAlign = "left";
+    ctx.textBaseline = "alphabetic";
+    ctx.fillText(ys.offset, 2, offsetLine(layout, labels), layout.width / 2 - 4);
+    ctx.textBaseline = "bottom";
+  }
+  ctx.fillStyle = theme.text;
 
   ctx.font = `italic 12px ${theme.font}`;
   ctx.textAlign = "center";
-  ctx.textBaseline = "bottom";
-  ctx.fillText(labels.x, plot.x + plot.width / 2, layout.height - 4, plot.width);
+  const xLabelRoom = Math.min(plot.width, 2 * (layout.width - xOffsetWidth - (plot.x + plot.width / 2)));
+  ctx.fillText(labels.x, plot.x + plot.width / 2, layout.height - 4, Math.max(1, xLabelRoom));
 
-  sideways(ctx, labels.y, 14, plot.y + plot.height / 2, plot.height);
+  const yLabelAt = Math.max(7, Math.min(14, plot.x - TICK_GAP - widest - 9));
+  sideways(ctx, labels.y, yLabelAt, plot.y + plot.height / 2, plot.height);
   if (labels.colorbar) {
     const { bar } = layout;
     sideways(ctx, labels.colorbar, layout.width - 8, bar.y + bar.height / 2, bar.height);
@@ -152,6 +180,17 @@ export function drawChrome(ctx, chrome) {
   }
 
   drawColourBar(ctx, chrome);
+}
+
+/**
+ * The baseline of the y axis's and the colour bar's offsets ("−0.745 + tick × 10⁻⁶"): above
+ * the plot, clear of the top tick label and of a title.
+ *
+ * @param {Layout} layout
+ * @param {Labels} labels
+ */
+function offsetLine(layout, labels) {
+  return layout.plot.y - (labels.title ? TITLE_ROOM : 0) - 5;
 }
 
 /**
@@ -176,7 +215,7 @@ function sideways(ctx, text, x, y, room) {
  * @param {CanvasRenderingContext2D} ctx
  * @param {Chrome} chrome
  */
-function drawColourBar(ctx, { layout, vmin, vmax, norm, map, nonfinite, theme }) {
+function drawColourBar(ctx, { layout, labels, vmin, vmax, norm, map, nonfinite, theme }) {
   const { bar } = layout;
   const swatch = nonfinite > 0 ? 16 : 0;
   const height = bar.height - swatch;
@@ -190,12 +229,28 @@ function drawColourBar(ctx, { layout, vmin, vmax, norm, map, nonfinite, theme })
   ctx.font = `11px ${theme.font}`;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
+  const left = bar.x + bar.width + 6;
+  const room = layout.width - left - (labels.colorbar ? Y_LABEL_ROOM : 2);
   if (vmax > vmin) {
-    for (const { at, label } of scaleTicks(vmin, vmax, norm, Math.max(2, Math.floor(height / 50)))) {
+    const count = Math.max(2, Math.floor(height / 50));
+    const scale =
+      norm === "log"
+        ? { ticks: scaleTicks(vmin, vmax, norm, count), offset: null }
+        : axisTicks(vmin, vmax, count, room, (text) => ctx.measureText(text).width);
+    for (const { at, label } of scale.ticks) {
       const py = Math.round(bar.y + height - ((at - vmin) / (vmax - vmin)) * height) + 0.5;
       ctx.strokeStyle = theme.line;
       axisLine(ctx, bar.x + bar.width, py, bar.x + bar.width + 4, py);
-      ctx.fillText(label, bar.x + bar.width + 6, py);
+      ctx.fillText(label, left, py, room);
+    }
+    if (scale.offset) {
+      ctx.save();
+      ctx.font = `10px ${theme.font}`;
+      ctx.fillStyle = theme.muted;
+      ctx.textAlign = "right";
+      ctx.textBaseline = "alphabetic";
+      ctx.fillText(scale.offset, layout.width - 2, offsetLine(layout, labels), layout.width / 2 - 4);
+      ctx.restore();
     }
   } else if (Number.isFinite(vmin)) {
     ctx.fillText(formatTick(norm === "log" ? 10 ** vmin : vmin, 0), bar.x + bar.width + 6, bar.y + height / 2);

@@ -114,3 +114,36 @@ export function scaleTicks(vmin, vmax, norm, maxTicks) {
   const { ticks, step } = niceTicks(vmin, vmax, maxTicks);
   return ticks.map((t) => ({ at: t, label: formatTick(t, step) }));
 }
+
+/**
+ * An axis's ticks over [lo, hi] as {at, label}, with labels at most `room` pixels wide as
+ * `width(text)` measures them. When the plain labels are wider (a deep zoom: "−0.7450012"),
+ * or two of them read the same ("1.00e+6"), they count from the first tick in units of 10^k,
+ * and `offset` says so ("−0.745001 + tick × 10⁻⁶"); null when the labels are the values.
+ *
+ * @param {number} lo
+ * @param {number} hi
+ * @param {number} maxTicks
+ * @param {number} room
+ * @param {(text: string) => number} width
+ * @returns {{ ticks: { at: number, label: string }[], offset: string | null }}
+ */
+export function axisTicks(lo, hi, maxTicks, room, width) {
+  const { ticks, step } = niceTicks(lo, hi, maxTicks);
+  const plain = ticks.map((t) => ({ at: t, label: formatTick(t, step) }));
+  const distinct = new Set(plain.map(({ label }) => label)).size === plain.length;
+  if (step <= 0 || ticks.length < 2 || (distinct && plain.every(({ label }) => width(label) <= room))) {
+    return { ticks: plain, offset: null };
+  }
+  const k = Math.floor(Math.log10(step) + 1e-9);
+  const unit = 10 ** k;
+  const base = ticks[0];
+  const steps = Math.round((step / unit) * 10) / 10; // 1, 2, 2.5 or 5
+  const counted = ticks.map((t) => ({
+    at: t,
+    label: formatTick(Math.round(((t - base) / unit) * 1e6) / 1e6, steps),
+  }));
+  if (base === 0) return { ticks: counted, offset: `tick × ${formatPower(k)}` };
+  const written = base.toFixed(Math.min(20, Math.max(0, -k))).replace("-", "−");
+  return { ticks: counted, offset: `${written} + tick × ${formatPower(k)}` };
+}

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { formatMs, formatPower, formatTick, formatValue, logTicks, niceTicks, scaleTicks } from "../lib/grid_ticks.js";
+import {
+  axisTicks,
+  formatMs,
+  formatPower,
+  formatTick,
+  formatValue,
+  logTicks,
+  niceTicks,
+  scaleTicks,
+} from "../lib/grid_ticks.js";
 
 test("niceTicks picks 1-2-2.5-5 steps inside the range", () => {
   assert.deepEqual(niceTicks(-5, 5, 5), { ticks: [-4, -2, 0, 2, 4], step: 2 });
@@ -57,4 +66,72 @@ test("log ticks are whole decades when the range holds some, else nice values", 
     scaleTicks(0, 1, "linear", 2).map((t) => t.label),
     ["0", "0.5", "1.0"],
   );
+});
+
+/** A label's width at 6 px a character (what the tests' room is counted in). */
+const chars = (/** @type {string} */ text) => 6 * text.length;
+
+/**
+ * The values an axis's labels stand for: each label, or offset + label × unit.
+ *
+ * @param {{ ticks: { label: string }[], offset: string | null }} axis
+ */
+function readBack({ ticks, offset }) {
+  const number = (/** @type {string} */ text) => {
+    const powered = text.match(/^10([⁻]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)$/);
+    if (!powered) return Number(text.replaceAll("−", "-"));
+    const exponent = Number([...powered[2]].map((d) => "⁰¹²³⁴⁵⁶⁷⁸⁹".indexOf(d)).join(""));
+    return 10 ** (powered[1] ? -exponent : exponent);
+  };
+  if (offset === null) return ticks.map(({ label }) => number(label));
+  const [, base = "0", unit] = /** @type {RegExpMatchArray} */ (offset.match(/^(?:(.+) \+ )?tick × (.+)$/));
+  return ticks.map(({ label }) => number(base) + number(label) * number(unit));
+}
+
+test("axisTicks keeps plain labels that fit, and counts from an offset when they do not", () => {
+  const plain = axisTicks(-1.5, 1.5, 6, 34, chars);
+  assert.equal(plain.offset, null);
+  assert.deepEqual(
+    plain.ticks.map((t) => t.label),
+    ["−1.5", "−1.0", "−0.5", "0", "0.5", "1.0", "1.5"],
+  );
+
+  const deep = axisTicks(-0.7453, -0.74529, 6, 34, chars);
+  assert.equal(deep.offset, "−0.745300 + tick × 10⁻⁶");
+  assert.deepEqual(
+    deep.ticks.map((t) => t.label),
+    ["0", "2", "4", "6", "8", "10"],
+  );
+  for (const t of deep.ticks) assert.ok(chars(t.label) <= 34);
+  const values = readBack(deep);
+  for (const [i, t] of deep.ticks.entries()) assert.ok(Math.abs(values[i] - t.at) < 1e-12, `${values[i]} vs ${t.at}`);
+});
+
+test("axisTicks reads back to the tick values at float64 depth, for repeated and exponent labels", () => {
+  const cases = [
+    [-0.74530000001, -0.74529999999, 34], // 12 decimals: plain labels would be 15 characters
+    [1e6, 1e6 + 0.5, 64], // plain labels all read "1.00e+6"
+    [0, 5e-5, 34], // plain labels in exponent form, too wide
+    [-760000, -740000, 34],
+  ];
+  for (const [lo, hi, room] of cases) {
+    const axis = axisTicks(lo, hi, 5, room, chars);
+    assert.notEqual(axis.offset, null, `${lo} … ${hi}`);
+    const labels = axis.ticks.map((t) => t.label);
+    assert.equal(new Set(labels).size, labels.length, labels.join(" "));
+    for (const label of labels) assert.ok(chars(label) <= room, label);
+    const values = readBack(axis);
+    const step = axis.ticks[1].at - axis.ticks[0].at;
+    for (const [i, t] of axis.ticks.entries()) {
+      assert.ok(Math.abs(values[i] - t.at) < step * 1e-6, `${values[i]} vs ${t.at}`);
+    }
+  }
+  assert.equal(axisTicks(0, 5e-5, 5, 34, chars).offset, "tick × 10⁻⁵");
+  assert.equal(axisTicks(-760000, -740000, 5, 34, chars).offset, "−760000 + tick × 1000");
+});
+
+test("axisTicks leaves an empty or single-valued range to niceTicks", () => {
+  const single = axisTicks(2, 2, 5, 1, chars);
+  assert.deepEqual([single.ticks.map((t) => t.at), single.offset], [[2], null]);
+  assert.deepEqual(axisTicks(Number.NaN, 1, 5, 34, chars), { ticks: [], offset: null });
 });
