@@ -69,3 +69,16 @@ export function clampInput(text, lo, hi) {
   if (String(text).trim() === "" || !Number.isFinite(value)) return null;
   return Math.max(lo, Math.min(hi, value));
 }
+
+/**
+ * Significant digits that write both ends of `range` apart: 6, or more for a deep zoom (up
+ * to 17, all a float64 has), with four to spare across the range.
+ *
+ * @param {[number, number]} range
+ */
+export function rangeDigits([lo, hi]) {
+  const span = Math.abs(hi - lo);
+  const size = Math.max(Math.abs(lo), Math.abs(hi));
+  if (!(span > 0) || !Number.isFinite(size / span)) return 6;
+  return Math.max(6, Math.min(17, Math.ceil(Math.log10(size / span)) + 4));
+}

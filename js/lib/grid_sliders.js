@@ -2,7 +2,7 @@
 // resolution. Each move asks for a new frame through `request(values)`; `sync()` shows the
 // model's values again (Python's answer, or a change made from Python).
 import { h } from "./dom.js";
-import { movedRange, nearestStep, sliderStep, stepsWith } from "./grid_controls.js";
+import { movedRange, nearestStep, rangeDigits, sliderStep, stepsWith } from "./grid_controls.js";
 import { sliderRow } from "./slider_row.js";
 
 /** Slider steps across an x or y range's limits. */
@@ -67,14 +67,18 @@ export function gridSliders(container, { model, names, uid, request, signal }) {
         hi,
         step: sliderStep(lo, hi, RANGE_STEPS),
         value: model.get(axis)[which],
-        onValue: (v) => {
-          const current = /** @type {[number, number]} */ (ranges[axis].map((r) => r.slider.valueAsNumber));
-          current[which] = v;
+        onValue: (v, typed) => {
+          const current = /** @type {[number, number]} */ (ranges[axis].map((r) => r.value));
           const [min, max] = limitsOf(axis);
-          const next = movedRange(current, which, v, sliderStep(min, max, RANGE_STEPS), [min, max]);
+          const step = sliderStep(min, max, RANGE_STEPS);
+          // A typed end may make the range as narrow as Python can resolve; a dragged one
+          // keeps a slider step from the other end.
+          let next = movedRange(current, which, v, typed ? 0 : step, [min, max]);
+          if (!(next[1] > next[0])) next = movedRange(current, which, v, step, [min, max]);
           ranges[axis][which].set(next[which]);
           request({ [axis]: next });
         },
+        digits: () => rangeDigits(model.get(axis)),
         signal,
       });
       ranges[axis].push(row);

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clampInput, movedRange, nearestStep, niceStep, sliderStep, stepsWith } from "../lib/grid_controls.js";
+import {
+  clampInput,
+  movedRange,
+  nearestStep,
+  niceStep,
+  rangeDigits,
+  sliderStep,
+  stepsWith,
+} from "../lib/grid_controls.js";
 import { steppedValue } from "../lib/keyboard.js";
 
 test("resolution steps", () => {
@@ -38,4 +46,15 @@ test("steppedValue moves by the slider step and stays on its grid and in bounds"
   assert.equal(steppedValue("Home", 2, 0.1, 3, 0.01), 0.1);
   assert.equal(steppedValue("End", 2, 0.1, 3, 0.01), 3);
   assert.equal(steppedValue("a", 2, 0.1, 3, 0.01), null);
+});
+
+test("a range's ends are written with the digits that tell them apart", () => {
+  assert.equal(rangeDigits([-3, 3]), 6);
+  assert.equal(rangeDigits([1, 1]), 6);
+  const deep = /** @type {[number, number]} */ ([-0.745300000001, -0.74529999999]);
+  const digits = rangeDigits(deep);
+  const written = deep.map((v) => Number(v.toPrecision(digits)));
+  assert.notEqual(written[0], written[1]);
+  assert.ok(Math.abs(written[0] - deep[0]) < (deep[1] - deep[0]) / 1000);
+  assert.equal(rangeDigits([1e6, 1e6 + 1e-9]), 17);
 });

@@ -157,6 +157,32 @@ def test_drag_pans_box_zooms_and_history_walks_back_and_home(explorer) -> None:
     assert_no_widget_errors(page)
 
 
+def test_a_typed_range_end_moves_that_end_alone_deep_in_a_zoom(explorer) -> None:
+    """Zoomed far below a slider step (limits (-5, 5): step 0.05), an end typed into its
+    box moves that end only: the other keeps its exact value, not the one its slider snaps
+    to, and the range may be narrower than a step. The boxes write both ends apart."""
+    page, root = explorer
+    before = frame_id(root)
+    execute_in_kernel(page, "w.x_range = (0.1234500, 0.1234700)")
+    wait_final(page, root, before)
+    x_min = root.get_by_label("x min value", exact=True)
+    x_max = root.get_by_label("x max value", exact=True)
+    expect(x_min).to_have_value("0.12345")
+    expect(x_max).to_have_value("0.12347")
+    before = frame_id(root)
+    x_max.fill("0.12346")
+    x_max.press("Enter")
+    wait_final(page, root, before)
+    assert ranges(page)[0] == pytest.approx([0.12345, 0.12346], abs=1e-9)
+    expect(x_min).to_have_value("0.12345")
+    before = frame_id(root)
+    x_min.fill("0.2")  # past the other end: a slider step below it, as a drag would be
+    x_min.press("Enter")
+    wait_final(page, root, before)
+    assert ranges(page)[0] == pytest.approx([0.12346 - 0.05, 0.12346], abs=1e-9)
+    assert_no_widget_errors(page)
+
+
 def test_keyboard_zooms_pans_and_goes_home(explorer) -> None:
     page, root = explorer
     x0, y0 = ranges(page)[:2]
