@@ -76,6 +76,7 @@ export function gridSliders(container, { model, names, uid, request, signal }) {
           let next = movedRange(current, which, v, typed ? 0 : step, [min, max]);
           if (!(next[1] > next[0])) next = movedRange(current, which, v, step, [min, max]);
           ranges[axis][which].set(next[which]);
+          fitBoxes();
           request({ [axis]: next });
         },
         digits: () => rangeDigits(model.get(axis)),
@@ -114,7 +115,16 @@ export function gridSliders(container, { model, names, uid, request, signal }) {
     steps = stepsWith(model.get("_resolution_steps"), model.get("resolution"));
     resolution.setLimits(0, steps.length - 1, 1);
     resolution.set(nearestStep(steps, model.get("resolution")));
+    fitBoxes();
   }
+
+  /** Widen the number boxes' column for the longest value they write (a deep zoom's). */
+  function fitBoxes() {
+    const boxes = [...params.values(), ...ranges.x_range, ...ranges.y_range].map((row) => row.nodes[2]);
+    const longest = Math.max(0, ...boxes.map((box) => (box instanceof HTMLInputElement ? box.value.length : 0)));
+    container.style.setProperty("--vw-ge-number-width", `max(76px, ${longest + 2}ch)`);
+  }
+  fitBoxes();
 
   return { sync };
 }

@@ -35,7 +35,10 @@ export function sliderRow({ id, name, lo, hi, step, value, onValue, format = nul
   /** @param {number} v */
   const show = (v) => {
     if (format && readout) readout.textContent = format(v);
-    else if (box) box.value = String(Number(Number(v).toPrecision(digits())));
+    else if (box) {
+      box.value = String(Number(Number(v).toPrecision(digits())));
+      box.title = box.value;
+    }
   };
   show(value);
   slider.addEventListener(

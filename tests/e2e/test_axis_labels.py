@@ -221,3 +221,13 @@ def test_deep_zooms_count_from_an_offset_and_plain_views_do_not(drawn):
     for f in found:
         (label,) = f["y label"]
         assert all(label["box"][2] < t["box"][0] for t in f["y"])
+
+
+def test_range_boxes_write_a_deep_zooms_ends_apart_and_whole(drawn):
+    page, _ = drawn
+    for index, (x_range, y_range, *_rest) in enumerate(FIGURES):
+        root = page.locator(".vw-grid-explorer").nth(index)
+        for name, value in zip(("x min", "x max", "y min", "y max"), (*x_range, *y_range)):
+            box = root.get_by_label(f"{name} value", exact=True)
+            assert float(box.input_value()) == pytest.approx(value, abs=abs(value) * 1e-14), name
+            assert box.evaluate("(el) => el.scrollWidth <= el.clientWidth"), (index, name)
