@@ -28,7 +28,25 @@ export function tooltipText({ meta, arrays }, names, px, py, width, height) {
   const value = isNonPositive(arrays, cell.i * sy + cell.j)
     ? "≤ 0 (not drawn on a log scale)"
     : `${approximate ? "≈ " : ""}${formatValue(f, approximate ? 3 : 4)}`;
-  return `${names[0]} = ${formatValue(x)}, ${names[1]} = ${formatValue(y)}, f = ${value}`;
+  const [xs, ys] = [
+    formatValue(x, pointDigits(meta.x_range, meta.nx)),
+    formatValue(y, pointDigits(meta.y_range, meta.ny)),
+  ];
+  return `${names[0]} = ${xs}, ${names[1]} = ${ys}, f = ${value}`;
+}
+
+/**
+ * Significant digits that tell a grid's neighbouring points apart: 4, or more deep in a zoom
+ * (up to 17, all a float64 has).
+ *
+ * @param {[number, number]} range
+ * @param {number} n
+ */
+export function pointDigits([lo, hi], n) {
+  const cell = Math.abs(hi - lo) / Math.max(1, n - 1);
+  const size = Math.max(Math.abs(lo), Math.abs(hi));
+  if (!(cell > 0) || !Number.isFinite(size / cell)) return 4;
+  return Math.max(4, Math.min(17, Math.ceil(Math.log10(size / cell)) + 1));
 }
 
 /**

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { frameArrays } from "../lib/grid_render.js";
 import { sectionsAt } from "../lib/grid_sections.js";
 import { progressText, refining, statusText } from "../lib/grid_status.js";
-import { tooltipText } from "../lib/grid_tooltip.js";
+import { pointDigits, tooltipText } from "../lib/grid_tooltip.js";
 
 const status = { kernel_ms: 1.23, compiles: 1, frames: 3 };
 const meta = (extra = {}) => ({
@@ -39,6 +39,18 @@ test("the read-out gives x, y and f at the cell under the pointer", () => {
   assert.equal(tooltipText(frame, ["x", "y"], 10, 10, 100, 100), "x = 0, y = 1, f = 1");
   assert.equal(tooltipText(frame, ["x", "y"], 90, 90, 100, 100), "x = 1, y = 0, f = 2");
   assert.equal(tooltipText(frame, ["x", "y"], 100, 10, 100, 100), null);
+});
+
+test("deep in a zoom the read-out writes the digits that tell neighbouring cells apart", () => {
+  const m = meta({ x_range: [-0.745300000001, -0.74529999999], y_range: [0.1000000001, 0.1000000003] });
+  const values = new Float32Array([0, 1, 2, 3]);
+  const frame = { meta: m, arrays: frameArrays(m, new DataView(values.buffer), null) };
+  const left = tooltipText(frame, ["x", "y"], 10, 10, 100, 100);
+  const right = tooltipText(frame, ["x", "y"], 90, 90, 100, 100);
+  assert.equal(left, "x = −0.745300000001, y = 0.1000000003, f = 1");
+  assert.equal(right, "x = −0.74529999999, y = 0.1000000001, f = 2");
+  assert.equal(pointDigits([-3, 3], 128), 4);
+  assert.equal(pointDigits([1, 1], 128), 4);
 });
 
 test("while a heavy frame is refined the status line says how far it got, and Stop shows", () => {
