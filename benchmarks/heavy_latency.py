@@ -105,6 +105,7 @@ def make_label():
     return ipw.VBox([s, label])
 
 CHUNKS = []  # (level, kernel ms) of every unit the fractal's evaluator ran
+PLANS = []  # (wall-clock ms, cost ns/cell, [(resolution, tile), ...]) each time the plan changed
 PROFILE = []  # (event, level, wall-clock ms) of the fractal's requests and units
 
 def make_fractal(n):
@@ -126,6 +127,14 @@ def make_fractal(n):
             PROFILE.append(("returned_end", None, time.time() * 1e3))
         w._scheduler._returned = returned_timed
         evaluator.compute = timed
+        plan = evaluator._plan
+        def planned(n, budget):
+            levels = plan(n, budget)
+            if not PLANS or PLANS[-1][2] != levels:
+                cost = evaluator.kernel.cost_per_cell_ms
+                PLANS.append((round(time.time() * 1e3), cost and round(cost * 1e6), levels))
+            return levels
+        evaluator._plan = planned
     handler = w._on_browser_msg
     w.on_msg(handler, remove=True)
     def arrived(widget, content, buffers):
@@ -452,7 +461,9 @@ def main() -> None:
     parser.add_argument(
         "--src", type=Path, help="run the kernels on this checkout (or source tree) instead"
     )
-    parser.add_argument("--shapes", action="store_true", help="print the fractal's compiled shapes")
+    parser.add_argument(
+        "--shapes", action="store_true", help="print the fractal's compiled shapes and plans"
+    )
     parser.add_argument("--profile", action="store_true", help="print the fractal's timelines")
     parser.add_argument("--trace", type=Path, help="write a Chromium trace of the bursts here")
     args = parser.parse_args()
@@ -568,6 +579,8 @@ def main() -> None:
             if args.shapes:
                 shapes = execute_in_kernel(page, "print(list(fractal_w.kernel._compiled))")
                 print(f"compiled shapes: {shapes}", flush=True)
+                plans = execute_in_kernel(page, "print(PLANS)")
+                print(f"plans (wall-clock ms, cost ns/cell, levels): {plans}", flush=True)
             rows["fractal"]["new_compiles"] = after - compiles
             print(f"fractal {n}²: {rows['fractal']}", flush=True)
             browser.close()

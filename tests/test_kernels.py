@@ -162,7 +162,10 @@ def test_a_tile_near_a_compiled_one_reuses_it_instead_of_compiling():
     assert kernel.tile_shape(256, 256, 32 * 256) == (64, 256)  # half the rows: 64 is compiled
     assert kernel.tile_shape(256, 256, 128 * 256) == (64, 256)  # twice: the same
     assert kernel.compiles == compiles
+    assert kernel.tile_shape(256, 256, 16 * 256) == (64, 256)  # a quarter: still 64
+    assert kernel.compiles == compiles
     assert kernel.tile_shape(256, 256, 8 * 256) == (8, 256)  # far from it: its own shape
+    assert kernel.tile_shape(256, 256, 4 * 256) == (8, 256)  # half of 8: 8, the nearest
     assert kernel.tile_shape(256, 256) == (256, 256)  # the whole grid is never a neighbour
     x, y = np.linspace(-1, 1, 100, dtype=np.float32), np.linspace(0, 1, 256, dtype=np.float32)
     block = kernel.run_tile(x[:64], y, [], (64, 256))

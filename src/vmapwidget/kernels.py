@@ -359,9 +359,10 @@ class GridKernel:
         """The largest tile of an ``nx × ny`` grid that is evaluated in one call: at most
         ``max_cells`` cells (None: no limit) and within ``memory_budget`` by XLA's own estimate
         (``Compiled.memory_analysis()``). Whole rows of y where they fit; the number of rows a
-        power of two, so that few shapes are ever compiled; a compiled tile of half or twice
-        as many rows is taken instead of compiling a new one. Raises MemoryBudgetError when one
-        point alone needs more than the budget, GridFunctionError when f does not compile."""
+        power of two, so that few shapes are ever compiled; a compiled tile with up to four
+        times more or fewer rows is taken instead of compiling a new one. Raises
+        MemoryBudgetError when one point alone needs more than the budget, GridFunctionError
+        when f does not compile."""
         cells = nx * ny if max_cells is None else max(1, min(max_cells, nx * ny))
         key = (nx, ny, cells)
         if key in self._tiles:
@@ -389,12 +390,14 @@ class GridKernel:
             return (*self.padded_shape(nx, ny), self.dtype.str) in self._compiled
 
     def _compiled_near(self, tile: tuple[int, int], nx: int) -> tuple[int, int]:
-        """``tile``, or a compiled tile of the same width with half or twice its rows."""
+        """``tile``, or the nearest compiled tile of the same width with up to four times its
+        rows or a quarter of them: a compile costs more than a tile of the wrong size, and the
+        measured cost a plan is sized from moves with the machine's load."""
         rows, ny = tile
         if rows == nx or self.is_compiled(*tile):
             return tile
-        near = [r for r in (rows // 2, rows * 2) if 1 <= r < nx and self.is_compiled(r, ny)]
-        return (near[0], ny) if near else tile
+        near = [r for r in (rows // 2, rows * 2, rows // 4, rows * 4) if 1 <= r < nx]
+        return next(((r, ny) for r in near if self.is_compiled(r, ny)), tile)
 
     def run_tile(
         self, x: np.ndarray, y: np.ndarray, params: list[np.ndarray], tile: tuple[int, int]
