@@ -137,13 +137,18 @@ export function axisTicks(lo, hi, maxTicks, room, width) {
   }
   const k = Math.floor(Math.log10(step) + 1e-9);
   const unit = 10 ** k;
-  const base = ticks[0];
+  // Count from zero when zero is near (the labels stay short); else from the first tick.
+  const base = Math.abs(ticks[0]) <= hi - lo ? 0 : ticks[0];
   const steps = Math.round((step / unit) * 10) / 10; // 1, 2, 2.5 or 5
   const counted = ticks.map((t) => ({
     at: t,
     label: formatTick(Math.round(((t - base) / unit) * 1e6) / 1e6, steps),
   }));
   if (base === 0) return { ticks: counted, offset: `tick × ${formatPower(k)}` };
-  const written = base.toFixed(Math.min(20, Math.max(0, -k))).replace("-", "−");
-  return { ticks: counted, offset: `${written} + tick × ${formatPower(k)}` };
+  const magnitude = Math.floor(Math.log10(Math.abs(base)));
+  const written =
+    magnitude < -4 || magnitude >= 15
+      ? base.toExponential(Math.min(100, Math.max(0, magnitude - k)))
+      : base.toFixed(Math.min(100, Math.max(0, -k)));
+  return { ticks: counted, offset: `${written.replaceAll("-", "−")} + tick × ${formatPower(k)}` };
 }

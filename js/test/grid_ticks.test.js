@@ -113,6 +113,9 @@ test("axisTicks reads back to the tick values at float64 depth, for repeated and
     [1e6, 1e6 + 0.5, 64], // plain labels all read "1.00e+6"
     [0, 5e-5, 34], // plain labels in exponent form, too wide
     [-760000, -740000, 34],
+    [-1e-20, 1e-20, 34], // across zero: counted from zero
+    [1e-25, 1.00001e-25, 34], // a tiny offset, written with its exponent
+    [1e300, 1.0000001e300, 34],
   ];
   for (const [lo, hi, room] of cases) {
     const axis = axisTicks(lo, hi, 5, room, chars);
@@ -128,6 +131,8 @@ test("axisTicks reads back to the tick values at float64 depth, for repeated and
   }
   assert.equal(axisTicks(0, 5e-5, 5, 34, chars).offset, "tick × 10⁻⁵");
   assert.equal(axisTicks(-760000, -740000, 5, 34, chars).offset, "−760000 + tick × 1000");
+  assert.equal(axisTicks(-1e-20, 1e-20, 5, 34, chars).offset, "tick × 10⁻²¹");
+  assert.equal(axisTicks(1e-25, 1.00001e-25, 5, 34, chars).offset, "1.000000e−25 + tick × 10⁻³¹");
 });
 
 test("axisTicks leaves an empty or single-valued range to niceTicks", () => {
