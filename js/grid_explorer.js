@@ -152,7 +152,10 @@ function render({ model, el, signal: host }) {
     if (ours) {
       root.dataset.seq = String(s.seq);
       formula.mark(s.formula_column);
-      if (s.error) zoom.settle();
+      if (s.error) {
+        zoom.settle(); // the picture, and the sliders, go back to the view Python kept
+        if (!link.flow.busy) sliders.sync();
+      }
     }
   }
 

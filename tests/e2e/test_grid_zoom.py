@@ -180,7 +180,11 @@ def test_a_typed_range_end_moves_that_end_alone_deep_in_a_zoom(explorer) -> None
     x_min.press("Enter")
     wait_final(page, root, before)
     assert ranges(page)[0] == pytest.approx([0.12346 - 0.05, 0.12346], abs=1e-9)
-    assert_no_widget_errors(page)
+    x_min.fill("0.1234599999")  # narrower than float32 resolves: refused, the box goes back
+    x_min.press("Enter")
+    expect(root.locator(".vw-ge-error")).to_contain_text("float32")
+    expect(x_min).to_have_value("0.07346")
+    assert ranges(page)[0] == pytest.approx([0.12346 - 0.05, 0.12346], abs=1e-9)
 
 
 def test_keyboard_zooms_pans_and_goes_home(explorer) -> None:
