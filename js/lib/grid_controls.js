@@ -1,4 +1,5 @@
 // Pure helpers behind GridExplorer's sliders: resolution steps and range handles.
+import { digitsApart } from "./grid_ticks.js";
 
 /** Index of the step closest to `value` (ties go to the smaller step). */
 /**
@@ -72,13 +73,10 @@ export function clampInput(text, lo, hi) {
 
 /**
  * Significant digits that write both ends of `range` apart: 6, or more for a deep zoom (up
- * to 17, all a float64 has), with four to spare across the range.
+ * to 17), with three to spare across the range.
  *
  * @param {[number, number]} range
  */
-export function rangeDigits([lo, hi]) {
-  const span = Math.abs(hi - lo);
-  const size = Math.max(Math.abs(lo), Math.abs(hi));
-  if (!(span > 0) || !Number.isFinite(size / span)) return 6;
-  return Math.max(6, Math.min(17, Math.ceil(Math.log10(size / span)) + 4));
+export function rangeDigits(range) {
+  return digitsApart(range, Math.abs(range[1] - range[0]) / 1000, 6);
 }

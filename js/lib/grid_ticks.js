@@ -51,6 +51,20 @@ export function formatValue(value, digits = 4) {
   return text.replaceAll("-", "−");
 }
 
+/**
+ * Significant digits that write values `spacing` apart within [lo, hi] as different numbers:
+ * at least `least`, at most 17 (all a float64 has).
+ *
+ * @param {[number, number]} range
+ * @param {number} spacing
+ * @param {number} least
+ */
+export function digitsApart([lo, hi], spacing, least) {
+  const size = Math.max(Math.abs(lo), Math.abs(hi));
+  if (!(spacing > 0) || !Number.isFinite(size / spacing)) return least;
+  return Math.max(least, Math.min(17, Math.ceil(Math.log10(size / spacing)) + 1));
+}
+
 /** Milliseconds for the status line: "0.05 ms", "3.2 ms", "120 ms". */
 /** @param {number} ms */
 export function formatMs(ms) {

@@ -2,7 +2,7 @@
 // as the frontend knows them (the centre of a quantized level; "≈" for uint8 frames).
 import { h } from "./dom.js";
 import { cellAt, gridIndex, gridPoint, isNonPositive, sentShape, valueAt } from "./grid_render.js";
-import { formatValue } from "./grid_ticks.js";
+import { digitsApart, formatValue } from "./grid_ticks.js";
 
 /** @typedef {import("./grid_figure.js").Frame} Frame */
 
@@ -36,17 +36,13 @@ export function tooltipText({ meta, arrays }, names, px, py, width, height) {
 }
 
 /**
- * Significant digits that tell a grid's neighbouring points apart: 4, or more deep in a zoom
- * (up to 17, all a float64 has).
+ * Significant digits that tell a grid's neighbouring points apart: 4, or more deep in a zoom.
  *
  * @param {[number, number]} range
  * @param {number} n
  */
-export function pointDigits([lo, hi], n) {
-  const cell = Math.abs(hi - lo) / Math.max(1, n - 1);
-  const size = Math.max(Math.abs(lo), Math.abs(hi));
-  if (!(cell > 0) || !Number.isFinite(size / cell)) return 4;
-  return Math.max(4, Math.min(17, Math.ceil(Math.log10(size / cell)) + 1));
+export function pointDigits(range, n) {
+  return digitsApart(range, Math.abs(range[1] - range[0]) / Math.max(1, n - 1), 4);
 }
 
 /**
